@@ -1,0 +1,57 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from abonent.accounts.models import User
+from abonent.core.roles import Access, Role
+
+
+class TokenCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from your authenticator app"), regex=r"^\s*\d{6}\s*$", max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("What the token is for"), max_length=100)
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "role", "language", "is_active"]
+
+
+class UserCreateForm(UserForm):
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
+
+
+class RightsForm(forms.Form):
+    """One select per (role, module); field names are role__module."""
+
+    def __init__(self, *args, rights: dict[tuple[str, str], int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for role in Role.values:
+            if role == Role.SUPERADMIN:
+                continue
+            for module in settings.ABONENT_MODULES:
+                self.fields[f"{role}__{module}"] = forms.TypedChoiceField(
+                    choices=Access.choices, coerce=int, initial=rights.get((role, module), Access.NONE),
+                    label=f"{Role(role).label} / {settings.ABONENT_MODULES[module]}",
+                )

@@ -1,0 +1,65 @@
+"""Per-user interface language and the two-factor requirement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from abonent.core.roles import ADMIN_ROLES
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class LocaleMiddleware:
+    """Speak the signed-in user's chosen language, else the browser's; placed after authentication."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = user.language if user is not None and user.is_authenticated and user.language else ""
+        if language not in SUPPORTED:
+            language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+# Paths a user who still owes a second factor may reach.
+TWO_FACTOR_OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/i18n/")
+
+
+class TwoFactorRequiredMiddleware:
+    """Send a user with a TOTP device to the code page, and an unenrolled administrator to set-up when required."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
+            and not request.path.startswith("/api/")
+        ):
+            if _has_confirmed_device(user):
+                return redirect("accounts:two_factor_verify")
+            if settings.ABONENT_REQUIRE_2FA and user.role in ADMIN_ROLES:
+                return redirect("accounts:two_factor_setup")
+        return self.get_response(request)
+
+
+def _has_confirmed_device(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,0 +1,30 @@
+"""API authentication (per-user tokens, or the browser session with CSRF) and the module check."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from abonent.accounts.services import api_token_authenticate
+from abonent.core.permissions import has_access
+from abonent.core.roles import Access
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(secret=token)
+        if user is not None:
+            request.user = user
+            request.abonent_channel = "api"
+        return user
+
+
+class StaffSessionAuth(SessionAuth):
+    """The signed-in browser session; ninja checks the CSRF token for unsafe methods."""
+
+
+def require(request: HttpRequest, module: str, access: Access = Access.READ) -> None:
+    """Refuse the call with 403 unless the caller has `access` to `module`."""
+    if not has_access(request.auth, module, access):
+        raise HttpError(403, "You do not have the right to do this.")

@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    UI = "ui", _("User interface")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+    PORTAL = "portal", _("Customer portal")
+    SYSTEM = "system", _("System")
+
+
+class AuditEntry(models.Model):
+    """One change: who made it, when, through which channel, to what, and old → new values."""
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Kept beside the key so the entry still names a person after the account is gone.
+    actor_label = models.CharField(_("who"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=120, db_index=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.UI)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["target_type", "target_id", "-id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class DocumentSeries(models.Model):
+    """A named numbering series for one document type, e.g. service requests "SR{yyyy}-000123"."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    document_type = models.CharField(_("document type"), max_length=60, db_index=True)
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(
+        _("prefix"), max_length=40, blank=True, help_text=_("May contain {yyyy} or {yy} for the year.")
+    )
+    padding = models.PositiveSmallIntegerField(_("digits"), default=6)
+    reset_yearly = models.BooleanField(_("restart numbering every year"), default=False)
+    is_default = models.BooleanField(_("default for its document type"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("document series")
+        verbose_name_plural = _("document series")
+        ordering = ["document_type", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type"], condition=models.Q(is_default=True), name="one_default_series_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def format(self, *, number: int, year: int) -> str:
+        prefix = self.prefix.replace("{yyyy}", f"{year:04d}").replace("{yy}", f"{year % 100:02d}")
+        return f"{prefix}{number:0{self.padding}d}"
+
+
+class SeriesCounter(models.Model):
+    """The next number of a series in one year (year 0 when the series never restarts)."""
+
+    series = models.ForeignKey(DocumentSeries, on_delete=models.CASCADE, related_name="counters")
+    year = models.PositiveSmallIntegerField()
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series_id}/{self.year}: {self.next_number}"
+
+
+class ClosedPeriod(models.Model):
+    """A closed accounting period [active_from, active_to): documents dated inside it are frozen."""
+
+    active_from = models.DateField(_("from"))
+    active_to = models.DateField(_("until (exclusive)"))
+    domain = models.CharField(
+        _("module"), max_length=40, blank=True, help_text=_("Empty closes the period for every module.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"))
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["-active_from"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(active_to__gt=models.F("active_from")), name="period_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.active_from}, {self.active_to}) {self.domain or '*'}"
+
+
+class Favourite(models.Model):
+    """A page a user pinned to the "my favourites" area of the shell."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
+    title = models.CharField(_("title"), max_length=120)
+    url = models.CharField(_("address"), max_length=500)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "url"], name="one_favourite_per_url")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Approvable(models.Model):
+    """Mixin for data that becomes binding once approved (validated invoices, signed contracts, ...)."""
+
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
