@@ -1,6 +1,7 @@
 """Abonent settings: one file, driven by the environment."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,7 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 ABONENT_ENV = os.environ.get("ABONENT_ENV", "development")
 PRODUCTION = ABONENT_ENV == "production"
-TESTING = os.environ.get("ABONENT_TESTING") == "1"
+TESTING = os.environ.get("ABONENT_TESTING") == "1" or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -166,6 +167,7 @@ DEFAULT_CURRENCY = os.environ.get("ABONENT_DEFAULT_CURRENCY", "CZK")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "abonent" / "static",
