@@ -161,6 +161,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "abonent" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Prague")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["abonent.formats"]
 USE_TZ = True
 CURRENCIES = ["CZK", "PLN", "RON", "RUB", "EUR"]
 DEFAULT_CURRENCY = os.environ.get("ABONENT_DEFAULT_CURRENCY", "CZK")

@@ -84,12 +84,15 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-def team_create(*, by: User | None, name: str, leader: User | None = None, members: tuple[User, ...] = ()) -> Team:
+def team_create(
+    *, by: User | None, name: str, leader: User | None = None, members: tuple[User, ...] = (),
+    channel: str = Channel.UI,
+) -> Team:
     with transaction.atomic():
         team = Team.objects.create(name=name, leader=leader)
         team.members.set(members)
-        audit_record(actor=by, action="abonent.accounts.team.created", target=team,
-                     changes={"name": (None, name)})
+        audit_record(actor=by, action="abonent.accounts.team.created", target=team, channel=channel,
+                     changes={"name": (None, name), "members": (None, [str(m) for m in members])})
     return team
 
 

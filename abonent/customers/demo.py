@@ -65,9 +65,9 @@ def demo_staff_load() -> list[User]:
             )
         users.append(user)
     if not Team.objects.filter(name="Call center").exists():
-        team_create(by=None, name="Call center", leader=users[2], members=(users[3], users[4]))
+        team_create(by=None, name="Call center", leader=users[2], members=(users[3], users[4]), channel=Channel.SYSTEM)
     if not Team.objects.filter(name="Field sales").exists():
-        team_create(by=None, name="Field sales", leader=users[2], members=(users[5], users[6]))
+        team_create(by=None, name="Field sales", leader=users[2], members=(users[5], users[6]), channel=Channel.SYSTEM)
     return users
 
 
