@@ -80,3 +80,26 @@ def test_serve_answers_on_its_port_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert server.returncode == 0, output
     assert f"http://127.0.0.1:{port}/" in output
     assert "Abonent stopped." in output
+
+
+HEALTH_PROBE = (
+    "from django.test import Client; from huey.contrib.djhuey import HUEY; "
+    "r = Client().get('/healthz'); print(type(HUEY).__name__, r.status_code, r.json()['queue'], sep='|')"
+)
+
+
+def test_redis_url_switches_the_job_queue_to_redis_and_healthz_reports_it_unreachable(tmp_path):
+    assert run_abonent("migrate", "--noinput", env={}, tmp_path=tmp_path).returncode == 0
+    closed_port = _free_port()  # nothing listens there
+    result = run_abonent("shell", "-c", HEALTH_PROBE, env={"REDIS_URL": f"redis://127.0.0.1:{closed_port}/0"},
+                         tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    huey_class, status, queue = result.stdout.strip().splitlines()[-1].split("|")
+    assert (huey_class, status) == ("RedisHuey", "503")
+    assert queue.startswith("error")
+
+
+def test_without_redis_the_job_queue_is_sqlite_and_healthy(tmp_path):
+    assert run_abonent("migrate", "--noinput", env={}, tmp_path=tmp_path).returncode == 0
+    result = run_abonent("shell", "-c", HEALTH_PROBE, env={}, tmp_path=tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == "SqliteHuey|200|ok", result.stderr
