@@ -16,6 +16,7 @@ from abonent.accounts import two_factor
 from abonent.accounts.forms import (
     ApiTokenForm,
     LanguageForm,
+    PasswordResetForm,
     RightsForm,
     TokenCodeForm,
     UserCreateForm,
@@ -42,6 +43,7 @@ password_change = auth_views.PasswordChangeView.as_view(
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",
