@@ -34,8 +34,12 @@ class LocaleMiddleware:
         return response
 
 
-# Paths a user who still owes a second factor may reach.
-TWO_FACTOR_OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/i18n/")
+# Paths a user who still owes a second factor may reach; not /accounts/two-factor/disable/, which
+# would let a stolen password switch the second factor off.
+TWO_FACTOR_OPEN_PREFIXES = (
+    "/accounts/two-factor/setup/", "/accounts/two-factor/verify/", "/accounts/logout/", "/accounts/language/",
+    "/static/", "/healthz",
+)
 
 
 class TwoFactorRequiredMiddleware:

@@ -146,6 +146,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        return redirect("accounts:two_factor_verify")
     if settings.ABONENT_REQUIRE_2FA and request.user.is_administrator:
         messages.error(request, _("Administrators must keep two-factor sign-in on."))
     else:

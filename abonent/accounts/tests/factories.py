@@ -26,3 +26,18 @@ class TeamFactory(factory.django.DjangoModelFactory):
         model = Team
 
     name = factory.Sequence(lambda n: f"Team {n}")
+
+
+def totp_device(user, *, confirmed: bool = True):
+    """Give the user an authenticator, as if they had scanned the QR code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=confirmed)
+
+
+def totp_code(device) -> str:
+    """The six digits the user's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
