@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from abonent.core.roles import ADMIN_ROLES
+from abonent.accounts import two_factor
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -50,20 +50,13 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        # The API answers 401 itself (abonent.api.auth) instead of redirecting.
         if (
             user.is_authenticated
-            and not user.is_verified()
             and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
             and not request.path.startswith("/api/")
         ):
-            if _has_confirmed_device(user):
-                return redirect("accounts:two_factor_verify")
-            if settings.ABONENT_REQUIRE_2FA and user.role in ADMIN_ROLES:
-                return redirect("accounts:two_factor_setup")
+            step = two_factor.owed_step(user)
+            if step is not None:
+                return redirect(step)
         return self.get_response(request)
-
-
-def _has_confirmed_device(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -5,15 +5,28 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from abonent.core.roles import ADMIN_ROLES
 from abonent.core.services import audit_record
 
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def owed_step(user) -> str | None:
+    """Return the URL name of the two-factor page a signed-in user must pass before working, or None."""
+    if user.is_verified():
+        return None
+    if confirmed_device(user) is not None:
+        return "accounts:two_factor_verify"
+    if settings.ABONENT_REQUIRE_2FA and user.role in ADMIN_ROLES:
+        return "accounts:two_factor_setup"
+    return None
 
 
 def pending_device(user) -> TOTPDevice:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from abonent.accounts import two_factor
 from abonent.accounts.services import api_token_authenticate
 from abonent.core.permissions import has_access
 from abonent.core.roles import Access
@@ -22,6 +23,13 @@ class TokenAuth(HttpBearer):
 
 class StaffSessionAuth(SessionAuth):
     """The signed-in browser session; ninja checks the CSRF token for unsafe methods."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        # A session that has passed the password but not the second factor is not signed in yet.
+        if user is not None and two_factor.owed_step(user) is not None:
+            return None
+        return user
 
 
 def require(request: HttpRequest, module: str, access: Access = Access.READ) -> None:
