@@ -36,3 +36,14 @@ class DocumentSeriesForm(forms.ModelForm):
     class Meta:
         model = DocumentSeries
         fields = ["code", "document_type", "name", "prefix", "padding", "reset_yearly", "is_default", "active"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("is_default") and data.get("document_type"):
+            others = DocumentSeries.objects.filter(document_type=data["document_type"], is_default=True)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                # Said here, before the model's constraint check, which only names the constraint.
+                self.add_error("is_default", _("Another series is already the default for this document type."))
+        return data

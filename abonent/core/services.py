@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from abonent.core.models import AuditEntry, Channel, ClosedPeriod, DocumentSeries, Favourite, SeriesCounter
@@ -28,7 +29,7 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, Decimal | dt.date | dt.datetime | dt.time):
         return str(value)
-    if isinstance(value, models.Model):
+    if isinstance(value, models.Model | Promise):
         return str(value)
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -116,11 +117,14 @@ def _locked_counter(*, series: DocumentSeries, year: int) -> SeriesCounter:
 def series_save(*, by: Any, series: DocumentSeries, changed: Iterable[str]) -> DocumentSeries:
     """Create or change a series (its counters are untouched) and audit it."""
     created = series.pk is None
+    stored = None if created else DocumentSeries.objects.filter(pk=series.pk).first()
     with transaction.atomic():
         series.save()
         audit_record(
             actor=by, action="abonent.core.series." + ("created" if created else "changed"), target=series,
-            changes={field: (None, getattr(series, field)) for field in changed},
+            changes={
+                field: (getattr(stored, field) if stored else None, getattr(series, field)) for field in changed
+            },
         )
     return series
 
