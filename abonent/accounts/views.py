@@ -80,11 +80,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request)
+
+
+def _profile_page(request: HttpRequest, *, new_secret: str | None = None) -> HttpResponse:
     return render(request, "accounts/profile.html", {
         "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
         "has_totp": two_factor.confirmed_device(request.user) is not None,
         "token_form": ApiTokenForm(),
-        "new_secret": request.session.pop("new_api_secret", None),
+        "new_secret": new_secret,
     })
 
 
@@ -92,12 +96,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
-    if form.is_valid():
-        _token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
-        request.session["new_api_secret"] = secret
-    else:
+    if not form.is_valid():
         messages.error(request, _("Give the token a name."))
-    return redirect("accounts:profile")
+        return redirect("accounts:profile")
+    _token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
+    # Shown in this response only: parked in the session for a redirect, it would sit in the database.
+    response = _profile_page(request, new_secret=secret)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

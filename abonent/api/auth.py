@@ -25,6 +25,9 @@ class StaffSessionAuth(SessionAuth):
     """The signed-in browser session; ninja checks the CSRF token for unsafe methods."""
 
     def authenticate(self, request: HttpRequest, key: str | None):
+        if "HTTP_AUTHORIZATION" in request.META:
+            # A caller that sends a credential is judged by it: a revoked token must not fall back to a cookie.
+            return None
         user = super().authenticate(request, key)
         # A session that has passed the password but not the second factor is not signed in yet.
         if user is not None and two_factor.owed_step(user) is not None:

@@ -131,3 +131,12 @@ def test_unsafe_calls_with_a_session_need_the_csrf_token(make_user):
     for path, method in unsafe:
         response = client.generic(method.upper(), path, "{}", content_type="application/json")
         assert response.status_code in {401, 403}, (method, path)
+
+
+def test_a_revoked_token_is_refused_even_from_a_browser_with_a_session(client, bearer):
+    user, headers = bearer(Role.MANAGER)
+    client.force_login(user)
+    api_token_revoke(by=user, token=user.api_tokens.get())
+
+    assert client.get("/api/me", headers=headers).status_code == 401
+    assert client.get("/api/me").status_code == 200
