@@ -16,8 +16,10 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-# Playwright's sync API runs an event loop in the test thread, which makes Django's
-# async-safety check refuse ORM calls there; the tests only touch the ORM synchronously.
+# Playwright's sync API runs an event loop in the main thread from the first browser test
+# to the end of the session, so Django's async-safety check would refuse every later ORM
+# call, in browser tests and in any test that runs after them. Nothing here really runs
+# ORM code inside a coroutine, so the check is switched off for the whole session.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
