@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -53,7 +54,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favourite(request: HttpRequest) -> HttpResponse:
     """Pin or unpin the page the user is on."""
     url = request.POST.get("url", "")
-    if not url.startswith("/") or url.startswith("//"):
+    # A backslash counts as a slash to browsers: "/\evil.example" would be a link off the site.
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
         return HttpResponse(status=400)
     favourite_toggle(user=request.user, url=url, title=request.POST.get("title", ""))
     if request.htmx:
