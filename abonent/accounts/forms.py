@@ -39,12 +39,26 @@ class ApiTokenForm(forms.Form):
 
 
 class UserForm(forms.ModelForm):
+    """A user's details as an administrator edits them; the services decide who may give which role."""
+
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "phone", "role", "language", "is_active"]
 
+    def __init__(self, *args, by: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # People sign in with it; the edit view never saved a change to it.
+            self.fields["username"].disabled = True
+        if by.role != Role.SUPERADMIN and self.instance.role != Role.SUPERADMIN:
+            self.fields["role"].widget.choices = [c for c in Role.choices if c[0] != Role.SUPERADMIN]
+
 
 class UserCreateForm(UserForm):
+    class Meta(UserForm.Meta):
+        # A new user is active; they are deactivated on the edit page.
+        fields = ["username", "first_name", "last_name", "email", "phone", "role", "language"]
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():

@@ -24,16 +24,18 @@ def _django_flags(role: str) -> dict[str, bool]:
 
 def user_create(
     *, by: User | None, username: str, password: str | None, role: str, email: str = "",
-    first_name: str = "", last_name: str = "", language: str = "", channel: str = Channel.UI,
+    first_name: str = "", last_name: str = "", language: str = "", phone: str = "", channel: str = Channel.UI,
     now: dt.datetime | None = None,
 ) -> User:
     """Create a user in a role; with no password the user sets one through the reset e-mail."""
+    if role == Role.SUPERADMIN and by is not None and by.role != Role.SUPERADMIN:
+        raise AbonentError(_("Only a super-administrator may make someone a super-administrator."))
     if User.objects.filter(username__iexact=username).exists():
         raise AbonentError(_("The user name “%(name)s” is taken.") % {"name": username})
     with transaction.atomic():
         user = User(
             username=username, email=email, first_name=first_name, last_name=last_name, role=role,
-            language=language, **_django_flags(role),
+            language=language, phone=phone, **_django_flags(role),
         )
         if password:
             user.set_password(password)
@@ -57,10 +59,12 @@ def user_update(
         raise ValueError(f"user_update cannot change {sorted(unknown)}")
     if by.pk == user.pk and values.get("role", user.role) != user.role:
         raise AbonentError(_("You cannot change your own role."))
-    if values.get("role") == Role.SUPERADMIN and by.role != Role.SUPERADMIN:
-        raise AbonentError(_("Only a super-administrator may make someone a super-administrator."))
+    if by.pk == user.pk and not values.get("is_active", True):
+        raise AbonentError(_("You cannot deactivate your own account."))
     if user.role == Role.SUPERADMIN and by.role != Role.SUPERADMIN:
         raise AbonentError(_("Only a super-administrator may change a super-administrator."))
+    if values.get("role") == Role.SUPERADMIN and by.role != Role.SUPERADMIN:
+        raise AbonentError(_("Only a super-administrator may make someone a super-administrator."))
     changes = changed_fields(user, values)
     if not changes:
         return user

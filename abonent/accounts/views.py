@@ -187,9 +187,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = get_object_or_404(User, pk=pk) if pk else None
     form_class = UserForm if user else UserCreateForm
-    form = form_class(request.POST or None, instance=user)
-    if request.user.role != Role.SUPERADMIN:
-        form.fields["role"].choices = [c for c in Role.choices if c[0] != Role.SUPERADMIN]
+    form = form_class(request.POST or None, instance=user, by=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -197,7 +195,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 user = user_create(
                     by=request.user, username=data["username"], password=None, role=data["role"],
                     email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
-                    language=data["language"],
+                    language=data["language"], phone=data["phone"],
                 )
                 messages.success(request, _("The user is created. They set a password through “Forgot password”."))
             else:
