@@ -38,9 +38,12 @@ class User(AbstractUser):
             return Access.NONE
         if self.role == Role.SUPERADMIN:
             return Access.WRITE
-        if not hasattr(self, "_rights"):
-            self._rights = dict(RoleRight.objects.filter(role=self.role).values_list("module", "access"))
-        return Access(self._rights.get(module, Access.NONE))
+        # Cached per role, so a role changed on this object (user_update) is not judged by the old one's rights.
+        cached_role, rights = getattr(self, "_rights", (None, {}))
+        if cached_role != self.role:
+            rights = dict(RoleRight.objects.filter(role=self.role).values_list("module", "access"))
+            self._rights = (self.role, rights)
+        return Access(rights.get(module, Access.NONE))
 
 
 class Team(models.Model):

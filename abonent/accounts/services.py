@@ -130,6 +130,15 @@ def right_set(*, by: User, role: str, module: str, access: Access, now: dt.datet
         right.save(update_fields=["access"])
 
 
+def rights_update(
+    *, by: User, rights: Mapping[tuple[str, str], Access], now: dt.datetime | None = None
+) -> None:
+    """Save a whole matrix of (role, module) → access at once: all of it or, on an error, none."""
+    with transaction.atomic():
+        for (role, module), access in sorted(rights.items()):
+            right_set(by=by, role=role, module=module, access=access, now=now)
+
+
 def api_token_create(*, user: User, name: str, now: dt.datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored."""
     now = now or timezone.now()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +28,7 @@ from abonent.accounts.models import ApiToken, RoleRight, User
 from abonent.accounts.services import (
     api_token_create,
     api_token_revoke,
-    right_set,
+    rights_update,
     user_create,
     user_set_language,
     user_update,
@@ -215,13 +216,15 @@ def rights(request: HttpRequest) -> HttpResponse:
     form = RightsForm(request.POST or None, rights=current)
     if request.method == "POST":
         if not has_access(request.user, "accounts", Access.WRITE):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
-            for name, access in form.cleaned_data.items():
-                role, module = name.split("__", 1)
-                right_set(by=request.user, role=role, module=module, access=Access(access))
+            rights_update(by=request.user, rights={
+                tuple(name.split("__", 1)): Access(access) for name, access in form.cleaned_data.items()
+            })
             messages.success(request, _("Rights saved."))
             return redirect("accounts:rights")
+        # The matrix shows no per-field errors: only a tampered or truncated post gets here.
+        messages.error(request, _("Some rights were not understood. Nothing was saved."))
     roles = [Role(r) for r in Role.values if r != Role.SUPERADMIN]
     rows = [
         (label, [form[f"{role.value}__{module}"] for role in roles])
