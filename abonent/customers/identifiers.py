@@ -27,7 +27,7 @@ class InvalidIdentifier(AbonentError):
 def phone_normalise(raw: str, *, country: str) -> str:
     """Return the number in E.164 (+420601234567), reading national numbers as `country`'s."""
     try:
-        number = phonenumbers.parse(raw, country or None)
+        number = phonenumbers.parse(raw, country.upper() or None)
     except phonenumbers.NumberParseException:
         raise InvalidIdentifier(_("“%(value)s” is not a phone number.") % {"value": raw}) from None
     if not phonenumbers.is_valid_number(number):
@@ -37,6 +37,7 @@ def phone_normalise(raw: str, *, country: str) -> str:
 
 def tax_id_normalise(raw: str, *, country: str) -> str:
     """Check a national tax identifier of `country` and return it without spaces."""
+    country = country.upper()
     module = TAX_ID_MODULES.get(country)
     if module is None:
         return raw.strip()
@@ -57,7 +58,8 @@ def vat_id_normalise(raw: str) -> str:
 
 
 def iban_normalise(raw: str) -> str:
+    """Check an IBAN, and the national account number inside it where the country has a check, and compact it."""
     try:
-        return IBAN(raw).compact
+        return IBAN(raw, validate_bban=True).compact
     except SchwiftyException:
         raise InvalidIdentifier(_("“%(value)s” is not a valid IBAN.") % {"value": raw}) from None

@@ -22,12 +22,13 @@ def party_create(
 ) -> Party:
     """Create a customer after checking and normalising its phone, tax ID, VAT number and IBAN."""
     now = now or timezone.now()
+    country = country.strip().upper()
     if kind == PartyKind.PERSON and not name:
         name = f"{first_name} {last_name}".strip()
     if not name:
         raise AbonentError(_("A customer needs a name."))
     party = Party(
-        kind=kind, country=country.upper(), name=name, first_name=first_name, last_name=last_name,
+        kind=kind, country=country, name=name, first_name=first_name, last_name=last_name,
         email=email.strip().lower(),
         phone=phone_normalise(phone, country=country) if phone else "",
         tax_id=tax_id_normalise(tax_id, country=country) if tax_id else "",
