@@ -103,3 +103,14 @@ def test_the_series_pages_are_forbidden_to_an_agent(client_as):
     assert client.post("/settings/series/new/", NEW_SERIES).status_code == 403
     assert client.get(f"/settings/series/{series.pk}/").status_code == 403
     assert not DocumentSeries.objects.filter(code="sr").exists()
+
+
+def test_a_code_already_in_use_is_a_form_error(client_as):
+    client = client_as(Role.ADMINISTRATOR)
+    DocumentSeriesFactory(code="sr", document_type="invoice")
+
+    response = client.post("/settings/series/new/", {k: v for k, v in NEW_SERIES.items() if k != "is_default"})
+
+    assert response.status_code == 200
+    assert "Document series with this Code already exists." in response.content.decode()
+    assert DocumentSeries.objects.filter(code="sr").count() == 1
