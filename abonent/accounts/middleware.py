@@ -7,8 +7,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 
 from abonent.accounts import two_factor
 
@@ -58,5 +60,8 @@ class TwoFactorRequiredMiddleware:
         ):
             step = two_factor.owed_step(user)
             if step is not None:
-                return redirect(step)
+                url = reverse(step)
+                if step == "accounts:two_factor_verify" and request.method == "GET":
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
         return self.get_response(request)
