@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ABONENT := $(BIN)/abonent
 DEMO_CUSTOMERS ?= 500
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install run test lint translations messages clean
 

@@ -79,7 +79,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_required
 def profile(request: HttpRequest) -> HttpResponse:
     return _profile_page(request)
 
@@ -93,7 +93,7 @@ def _profile_page(request: HttpRequest, *, new_secret: str | None = None) -> Htt
     })
 
 
-@login_required
+@staff_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
@@ -107,7 +107,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)

@@ -90,7 +90,7 @@ def series_next_number(*, series: DocumentSeries, on: dt.date) -> str:
     number is given back, so the series stays gapless.
     """
     if not series.active:
-        raise SeriesInactive(_("The document series “%(name)s” is closed.") % {"name": series.name})
+        raise SeriesInactive(_("The document series “%(name)s” is inactive.") % {"name": series.name})
     year = on.year if series.reset_yearly else 0
     with transaction.atomic():
         counter = _locked_counter(series=series, year=year)
@@ -222,5 +222,6 @@ def favourite_toggle(*, user: Any, url: str, title: str) -> bool:
     if deleted:
         return False
     position = Favourite.objects.filter(user=user).count()
-    Favourite.objects.create(user=user, url=url, title=title[:120] or url, position=position)
+    # A double click sends two requests; the second finds the pin made by the first.
+    Favourite.objects.get_or_create(user=user, url=url, defaults={"title": title[:120] or url, "position": position})
     return True

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -92,7 +93,7 @@ def periods(request: HttpRequest) -> HttpResponse:
     form = ClosePeriodForm(request.POST or None)
     if request.method == "POST":
         if request.user.module_access("settings") < Access.WRITE:
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -41,7 +41,7 @@ class Page:
 
 PAGES = [
     Page("home", "GET", "/", staff),
-    Page("profile", "GET", "/accounts/profile/", signed_in),
+    Page("profile", "GET", "/accounts/profile/", staff),
     Page("users list", "GET", "/accounts/users/", module("accounts")),
     Page("user create", "GET", "/accounts/users/new/", module("accounts", Access.WRITE)),
     Page("user edit", "GET", "/accounts/users/{other}/", module("accounts", Access.WRITE)),

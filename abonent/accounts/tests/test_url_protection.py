@@ -22,12 +22,10 @@ PUBLIC_VIEWS = {
 }
 # Namespaces with their own protection: the API is checked in abonent/api/tests, django-admin by Django.
 PUBLIC_NAMESPACES = {"api", "admin"}
-# Views any signed-in person may use, customers included: their own profile and credentials.
+# Views any signed-in person may use, customers included: their own credentials. The profile page and its
+# API tokens are staff-only; the portal will give customers their own.
 SIGNED_IN_VIEWS = {
     "accounts:logout",
-    "accounts:profile",
-    "accounts:token_create",
-    "accounts:token_revoke",
     "accounts:password_change",
     "accounts:password_change_done",
     "accounts:two_factor_verify",

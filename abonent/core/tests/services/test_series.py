@@ -66,7 +66,7 @@ def test_it_refuses_to_number_from_an_inactive_series(db):
     with pytest.raises(SeriesInactive) as refused:
         series_next_number(series=series, on=MARCH_2026)
 
-    assert str(refused.value) == "The document series “Old invoices” is closed."
+    assert str(refused.value) == "The document series “Old invoices” is inactive."
     assert not series.counters.exists()
 
 

@@ -1,0 +1,38 @@
+"""Every UI string is translated into each language the back office speaks."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    missing = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert not missing, f"untranslated in {language}: {missing}"
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_survive_translation(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    placeholder = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
+    for entry in catalogue.translated_entries():
+        assert sorted(placeholder.findall(entry.msgid)) == sorted(placeholder.findall(entry.msgstr)), entry.msgid
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("cs", "Přihlásit se"), ("pl", "Zaloguj się"), ("ro", "Autentificare"), ("ru", "Войти"), ("en", "Sign in")],
+)
+def test_the_compiled_catalogues_are_used(language, expected):
+    with translation.override(language):
+        assert translation.gettext("Sign in") == expected
