@@ -111,7 +111,11 @@ def demo_party(index: int, reps: list[User]) -> Party:
     fake = Faker(locale)
     fake.seed_instance(index)
     is_organisation = rng.random() < 0.3
-    first, last = fake.first_name(), fake.last_name()
+    # Czech, Polish and Russian surnames agree with the person's gender.
+    if rng.random() < 0.5:
+        first, last = fake.first_name_female(), fake.last_name_female()
+    else:
+        first, last = fake.first_name_male(), fake.last_name_male()
     name = fake.company() if is_organisation else f"{first} {last}"
     tax_id = _tax_id(rng, fake, country) if is_organisation else ""
     # Russia does not use IBAN; its customers pay from a domestic account.
