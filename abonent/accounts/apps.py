@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(_seed_rights, sender=self)
 
         register(NavEntry("accounts", _("Users"), "accounts:user_list", "people", section="admin", order=10))
+        register(NavEntry("accounts", _("Teams"), "accounts:team_list", "diagram-3", section="admin", order=15))
         register(NavEntry("accounts", _("Roles and rights"), "accounts:rights", "shield-lock", section="admin",
                           order=20))
 

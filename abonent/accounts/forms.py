@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from abonent.accounts.models import User
+from abonent.accounts.models import Team, User
 from abonent.core.roles import Access, Role
 
 
@@ -84,3 +84,17 @@ class RightsForm(forms.Form):
                     choices=Access.choices, coerce=int, initial=rights.get((role, module), Access.NONE),
                     label=f"{Role(role).label} / {settings.ABONENT_MODULES[module]}",
                 )
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "leader", "members"]
+        widgets = {"members": forms.SelectMultiple(attrs={"size": 12})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER)
+        self.fields["leader"].queryset = staff
+        self.fields["members"].queryset = staff
+        self.fields["members"].help_text = _("Hold Ctrl (⌘ on a Mac) to choose several people.")

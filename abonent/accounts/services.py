@@ -100,6 +100,25 @@ def team_create(
     return team
 
 
+def team_update(
+    *, by: User, team: Team, name: str, leader: User | None, members: tuple[User, ...],
+    now: dt.datetime | None = None,
+) -> Team:
+    """Rename a team, change its leader or members, and audit what changed."""
+    before = {"name": team.name, "leader": str(team.leader) if team.leader else None,
+              "members": sorted(str(m) for m in team.members.all())}
+    after = {"name": name, "leader": str(leader) if leader else None, "members": sorted(str(m) for m in members)}
+    changes = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
+    if not changes:
+        return team
+    with transaction.atomic():
+        team.name, team.leader = name, leader
+        team.save(update_fields=["name", "leader"])
+        team.members.set(members)
+        audit_record(actor=by, action="abonent.accounts.team.changed", target=team, changes=changes, now=now)
+    return team
+
+
 def rights_seed_defaults() -> int:
     """Create the default rights that are missing; never overwrite what an administrator set."""
     existing = set(RoleRight.objects.values_list("role", "module"))

@@ -23,4 +23,7 @@ urlpatterns = [
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("roles/", views.rights, name="rights"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/new/", views.team_edit, name="team_create"),
+    path("teams/<int:pk>/", views.team_edit, name="team_edit"),
 ]

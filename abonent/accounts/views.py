@@ -19,16 +19,19 @@ from abonent.accounts.forms import (
     LanguageForm,
     PasswordResetForm,
     RightsForm,
+    TeamForm,
     TokenCodeForm,
     UserCreateForm,
     UserFilterForm,
     UserForm,
 )
-from abonent.accounts.models import ApiToken, RoleRight, User
+from abonent.accounts.models import ApiToken, RoleRight, Team, User
 from abonent.accounts.services import (
     api_token_create,
     api_token_revoke,
     rights_update,
+    team_create,
+    team_update,
     user_create,
     user_set_language,
     user_update,
@@ -234,3 +237,28 @@ def rights(request: HttpRequest) -> HttpResponse:
         "form": form, "roles": roles, "rows": rows,
         "can_write": has_access(request.user, "accounts", Access.WRITE),
     })
+
+
+@module_required("accounts", Access.READ)
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = Team.objects.select_related("leader").prefetch_related("members")
+    return render(request, "accounts/team_list.html", {
+        "teams": teams, "can_write": has_access(request.user, "accounts", Access.WRITE),
+    })
+
+
+@module_required("accounts", Access.WRITE)
+def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    team = get_object_or_404(Team, pk=pk) if pk else None
+    form = TeamForm(request.POST or None, instance=team)
+    if form.is_valid():
+        data = form.cleaned_data
+        members = tuple(data["members"])
+        if team is None:
+            team_create(by=request.user, name=data["name"], leader=data["leader"], members=members)
+        else:
+            team_update(by=request.user, team=Team.objects.get(pk=team.pk), name=data["name"],
+                        leader=data["leader"], members=members)
+        messages.success(request, _("Saved."))
+        return redirect("accounts:team_list")
+    return render(request, "accounts/team_edit.html", {"form": form, "edited": team})
