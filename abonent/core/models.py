@@ -26,13 +26,19 @@ class AuditEntry(models.Model):
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(_("target"), max_length=300, blank=True)
+    # The record whose history this change belongs to: the customer when the target is their address.
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["target_type", "target_id", "-id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-id"], name="audit_target_idx"),
+            models.Index(fields=["subject_type", "subject_id", "-id"], name="audit_subject_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

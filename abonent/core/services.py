@@ -43,14 +43,20 @@ def audit_record(
     actor: Any,
     action: str,
     target: models.Model | None = None,
+    subject: models.Model | None = None,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     channel: str = Channel.UI,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Write one audit entry; `changes` maps a field to its (old, new) values."""
+    """Write one audit entry; `changes` maps a field to its (old, new) values.
+
+    `subject` is the record whose history shows the change (a customer, for a change to their address);
+    it defaults to the target.
+    """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    subject = subject if subject is not None else target
     return AuditEntry.objects.create(
         at=now or timezone.now(),
         actor=actor,
@@ -60,6 +66,8 @@ def audit_record(
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:300] if target is not None else "",
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=str(subject.pk) if subject is not None else "",
         changes={field: [_jsonable(old), _jsonable(new)] for field, (old, new) in (changes or {}).items()},
         note=note,
     )

@@ -121,3 +121,23 @@ def test_changed_fields_returns_nothing_when_nothing_changes(make_user):
     user = make_user(Role.AGENT, first_name="Andrei")
 
     assert changed_fields(user, {"first_name": "Andrei", "role": Role.AGENT}) == {}
+
+
+def test_a_change_to_a_part_of_a_record_appears_in_the_records_history(make_user):
+    # given a record (the subject) and a part of it (the target)
+    user = make_user(Role.ADMINISTRATOR)
+    customer = make_user(Role.CUSTOMER, username="the-subject")
+    part = DocumentSeriesFactory(name="A part of the subject", code="part")
+    unrelated = DocumentSeriesFactory(name="Unrelated", code="other")
+
+    # when
+    audit_record(actor=user, action="abonent.test.part.changed", target=part, subject=customer)
+    audit_record(actor=user, action="abonent.test.subject.changed", target=customer)
+    audit_record(actor=user, action="abonent.test.other.changed", target=unrelated)
+
+    # then the subject's history holds both, newest first, and nothing else
+    from abonent.core.selectors import audit_list
+
+    history = list(audit_list(subject=customer).values_list("action", flat=True))
+    assert history == ["abonent.test.subject.changed", "abonent.test.part.changed"]
+    assert AuditEntry.objects.get(action="abonent.test.other.changed").subject_id == str(unrelated.pk)
