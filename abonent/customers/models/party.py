@@ -1,6 +1,10 @@
+"""Parties (people and organisations) and what belongs directly to them."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+__all__ = ["Party", "PartyKind", "Stage"]
 
 
 class PartyKind(models.TextChoices):
