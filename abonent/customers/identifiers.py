@@ -42,11 +42,15 @@ def tax_id_normalise(raw: str, *, country: str) -> str:
     if module is None:
         return raw.strip()
     try:
-        return module.validate(raw)
+        number = module.validate(raw)
     except StdnumError:
-        raise InvalidIdentifier(
-            _("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": TAX_ID_NAMES[country]}
-        ) from None
+        number = ""
+    # python-stdnum checks IČO through the DIČ validator, which also takes 9-10 digit personal numbers.
+    if number and (country != "CZ" or len(number) == 8):
+        return number
+    raise InvalidIdentifier(
+        _("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": TAX_ID_NAMES[country]}
+    )
 
 
 def vat_id_normalise(raw: str) -> str:

@@ -57,6 +57,7 @@ def test_it_checks_and_compacts_national_tax_ids(raw, country, expected):
     ("7707083894", "RU", "ИНН"),
     ("ABC", "CZ", "IČO"),
     ("25596642", "cz", "IČO"),
+    ("7103192745", "CZ", "IČO"),  # a valid personal DIČ (birth number), but not an IČO
 ])
 def test_it_refuses_a_tax_id_with_a_wrong_check_digit_and_names_the_kind_of_id(raw, country, name):
     with pytest.raises(InvalidIdentifier) as refused:
