@@ -27,10 +27,10 @@ NOTE_MAX_LENGTH = 20_000
 HISTORY_TEXT_LENGTH = 500
 
 
-def note_sanitise(raw: str) -> str:
-    """Return safe HTML for a note: plain text becomes paragraphs; markup is cut down to NOTE_TAGS."""
+def note_sanitise(raw: str, *, is_html: bool = True) -> str:
+    """Return safe HTML for a note: plain text becomes escaped paragraphs; markup is cut down to NOTE_TAGS."""
     raw = raw.strip()
-    if "<" not in raw:
+    if not is_html:
         return linebreaks(raw, autoescape=True)
     return nh3.clean(
         raw, tags=set(NOTE_TAGS), attributes={k: set(v) for k, v in NOTE_ATTRIBUTES.items()},
@@ -45,20 +45,22 @@ def note_text(body: str) -> str:
     return text if len(text) <= HISTORY_TEXT_LENGTH else text[: HISTORY_TEXT_LENGTH - 1] + "…"
 
 
-def _checked_body(raw: str) -> str:
+def _checked_body(raw: str, is_html: bool) -> str:
     if len(raw) > NOTE_MAX_LENGTH:
         raise AbonentError(_("A note can be at most %(n)s characters long.") % {"n": NOTE_MAX_LENGTH})
-    body = note_sanitise(raw)
+    body = note_sanitise(raw, is_html=is_html)
     if not note_text(body):
         raise AbonentError(_("The note is empty."))
     return body
 
 
-def note_add(*, party: Party, body: str, by, channel: str = Channel.UI, now: dt.datetime | None = None) -> Note:
-    """Write a note on the customer; its HTML is sanitised before it is stored."""
+def note_add(
+    *, party: Party, body: str, by, is_html: bool = True, channel: str = Channel.UI, now: dt.datetime | None = None,
+) -> Note:
+    """Write a note on the customer: HTML (sanitised before it is stored) or, with is_html=False, plain text."""
     assert_not_merged(party)
     now = now or timezone.now()
-    note = Note(party=party, body=_checked_body(body), author=by if getattr(by, "is_authenticated", False) else None,
+    note = Note(party=party, body=_checked_body(body, is_html), author=by if getattr(by, "is_authenticated", False) else None,
                 created_at=now)
     with transaction.atomic():
         note.save()
@@ -67,10 +69,12 @@ def note_add(*, party: Party, body: str, by, channel: str = Channel.UI, now: dt.
     return note
 
 
-def note_change(*, note: Note, body: str, by, channel: str = Channel.UI, now: dt.datetime | None = None) -> Note:
+def note_change(
+    *, note: Note, body: str, by, is_html: bool = True, channel: str = Channel.UI, now: dt.datetime | None = None,
+) -> Note:
     assert_not_merged(note.party)
     now = now or timezone.now()
-    body = _checked_body(body)
+    body = _checked_body(body, is_html)
     if body == note.body:
         return note
     old = note.body

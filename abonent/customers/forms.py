@@ -65,8 +65,8 @@ def _check(form: forms.Form, field: str, normalise: Callable[[str], Any]) -> Non
 class PartyForm(forms.Form):
     """Create or edit a customer; the phone, e-mail, IBAN and stage are asked only when creating."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices, widget=forms.RadioSelect,
-                             initial=PartyKind.PERSON)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices,
+                             widget=forms.RadioSelect(attrs={"class": "form-check-input"}), initial=PartyKind.PERSON)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     name = forms.CharField(label=_("Organisation name"), max_length=200, required=False)
@@ -226,6 +226,12 @@ class BankAccountForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    # "html" when the page's editor sent markup; a plain textarea (no JavaScript) sends text.
+    format = forms.ChoiceField(choices=[("text", "text"), ("html", "html")], required=False)
+
+    @property
+    def is_html(self) -> bool:
+        return self.cleaned_data.get("format") == "html"
 
 
 class TaskForm(forms.Form):
@@ -254,7 +260,8 @@ class MergeForm(forms.Form):
             if mine == theirs:
                 continue
             self.fields[name] = forms.ChoiceField(
-                label=Party._meta.get_field(name).verbose_name, widget=forms.RadioSelect,
+                label=Party._meta.get_field(name).verbose_name,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 choices=[(SURVIVOR, SURVIVOR), (MERGED, MERGED)],
                 initial=MERGED if mine in (None, "") and theirs not in (None, "") else SURVIVOR,
             )

@@ -125,7 +125,6 @@ def _page(request: HttpRequest, party: Party, key: str, fragment: HttpResponse |
     return render(request, "customers/party/page.html", {
         "party": party, "tabs": tabs, "active": active.key, "tab_html": mark_safe(fragment.content.decode()),  # noqa: S308 - rendered by our templates
         "as_of": day, "can_write": can_write(request),
-        "stage_form": StageForm(party=party), "as_of_form": AsOfForm(initial={"as_of": day}),
     })
 
 
@@ -174,6 +173,7 @@ def overview_tab(request: HttpRequest, party: Party) -> HttpResponse:
     else:
         context.update(party_overview(party=party))
         context["tags_form"] = TagsForm(initial={"tags": ", ".join(t.name for t in context["tags"])})
+        context["stage_form"] = StageForm(party=party)
     return render(request, "customers/party/tab_overview.html", context)
 
 
@@ -401,7 +401,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            activity_services.note_add(party=party, body=form.cleaned_data["body"], by=request.user)
+            activity_services.note_add(party=party, body=form.cleaned_data["body"], by=request.user,
+                                       is_html=form.is_html)
         except AbonentError as error:
             form.add_error("body", str(error))
         else:
@@ -413,10 +414,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def note_edit(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     party = _writable(pk)
     note = get_object_or_404(Note, pk=note_id, party=party)
-    form = NoteForm(request.POST or None, initial={"body": note.body})
+    form = NoteForm(request.POST or None, initial={"body": note.body, "format": "html"})
     if request.method == "POST" and form.is_valid():
         try:
-            activity_services.note_change(note=note, body=form.cleaned_data["body"], by=request.user)
+            activity_services.note_change(note=note, body=form.cleaned_data["body"], by=request.user,
+                                          is_html=form.is_html)
         except AbonentError as error:
             form.add_error("body", str(error))
         else:

@@ -78,7 +78,8 @@ def call_center_statuses(*, including: CallCenterStatus | None = None) -> QueryS
 
 def party_contacts(*, party: Party) -> dict[str, list]:
     return {
-        "contacts": list(ContactPoint.objects.filter(party=party)),
+        # Phones before e-mails: the agent's first use of the tab is to call.
+        "contacts": list(ContactPoint.objects.filter(party=party).order_by("-kind", "-is_primary", "id")),
         "addresses": list(Address.objects.filter(party=party)),
         "bank_accounts": list(BankAccount.objects.filter(party=party)),
     }
