@@ -60,8 +60,8 @@ def note_add(
     """Write a note on the customer: HTML (sanitised before it is stored) or, with is_html=False, plain text."""
     assert_not_merged(party)
     now = now or timezone.now()
-    note = Note(party=party, body=_checked_body(body, is_html), author=by if getattr(by, "is_authenticated", False) else None,
-                created_at=now)
+    author = by if getattr(by, "is_authenticated", False) else None
+    note = Note(party=party, body=_checked_body(body, is_html), author=author, created_at=now)
     with transaction.atomic():
         note.save()
         audit_party_change(by=by, action="abonent.customers.note.added", party=party, target=note, entity="note",

@@ -24,8 +24,9 @@ def statuses(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             fields = form.changed_data if edited else list(form.fields)
-            call_center_status_save(by=request.user, status=edited or CallCenterStatus(),
-                                    values={f: form.cleaned_data[f] for f in fields})
+            # The form has already copied its values onto `edited`; the service compares with the stored row.
+            stored = CallCenterStatus.objects.get(pk=edited.pk) if edited else CallCenterStatus()
+            call_center_status_save(by=request.user, status=stored, values={f: form.cleaned_data[f] for f in fields})
         except IntegrityError:
             form.add_error("name", _("A status with this name exists already."))
         else:
