@@ -131,9 +131,14 @@ class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
+    # The move a customer usually makes next from each stage, offered first.
+    NEXT = {Stage.PROSPECT: Stage.LEAD, Stage.LEAD: Stage.CUSTOMER, Stage.CUSTOMER: Stage.FORMER,
+            Stage.FORMER: Stage.CUSTOMER}
+
     def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_stage"].choices = [(v, label) for v, label in Stage.choices if v != party.stage]
+        self.fields["to_stage"].initial = self.NEXT.get(party.stage)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -186,9 +186,9 @@ def contacts_tab(request: HttpRequest, party: Party, *, forms: dict[str, Any] | 
     else:
         context.update(party_contacts(party=party))
         forms = forms or {}
-        context["contact_form"] = forms.get("contact") or ContactForm(party=party)
-        context["address_form"] = forms.get("address") or AddressForm(party=party)
-        context["bank_account_form"] = forms.get("bank_account") or BankAccountForm(party=party)
+        context["contact_form"] = forms.get("contact") or _row_form("contact", party)
+        context["address_form"] = forms.get("address") or _row_form("address", party)
+        context["bank_account_form"] = forms.get("bank_account") or _row_form("bank_account", party)
         context["edit_form"] = forms.get("edit")
         context["open_form"] = next((k for k in ("contact", "address", "bank_account") if k in forms), "")
     return render(request, "customers/party/tab_contacts.html", context)
@@ -321,8 +321,9 @@ def _row(kind: str, party: Party, row_id: int):
 
 
 def _row_form(kind: str, party: Party, data=None, row=None) -> Any:
+    """The add form of a kind of row, or a row's edit form; prefixed, as three forms share the tab."""
     form_class = ROWS[kind][1]
-    kwargs: dict[str, Any] = {"party": party}
+    kwargs: dict[str, Any] = {"party": party, "prefix": "edit" if row is not None else kind}
     if kind == "contact" and row is not None:
         kwargs["editing"] = True
     if row is not None:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -235,7 +236,8 @@ class Note(models.Model):
         indexes = [models.Index(fields=["party", "-created_at"], name="note_party_idx")]
 
     def __str__(self) -> str:
-        return f"{self.party_id}/{self.pk}"
+        text = " ".join(strip_tags(self.body).split())
+        return text if len(text) <= 60 else text[:59] + "…"
 
 
 class Task(models.Model):

@@ -103,8 +103,9 @@ def test_contacts_are_added_through_htmx_and_errors_stay_in_the_tab(client_as, h
     party = person(phone="", email="")
     client = client_as(Role.AGENT)
 
-    added = client.post(f"/customers/{party.pk}/contact/add/", {"kind": "phone", "value": "601 123 456"}, **htmx)
-    refused = client.post(f"/customers/{party.pk}/contact/add/", {"kind": "email", "value": "nope"}, **htmx)
+    url = f"/customers/{party.pk}/contact/add/"
+    added = client.post(url, {"contact-kind": "phone", "contact-value": "601 123 456"}, **htmx)
+    refused = client.post(url, {"contact-kind": "email", "contact-value": "nope"}, **htmx)
 
     assert "Contact saved." in added.content.decode() and "+420 601 123 456" in added.content.decode()
     assert "“nope” is not a valid e-mail address." in errors_of(refused.content.decode())
@@ -117,9 +118,10 @@ def test_without_javascript_a_contact_form_posts_and_returns_to_the_tab(client_a
     client = client_as(Role.AGENT)
 
     response = client.post(f"/customers/{party.pk}/address/add/", {
-        "kind": "registered", "street": "Národní 1", "city": "Praha", "postal_code": "110 00", "country": "CZ",
+        "address-kind": "registered", "address-street": "Národní 1", "address-city": "Praha",
+        "address-postal_code": "110 00", "address-country": "CZ",
     })
-    refused = client.post(f"/customers/{party.pk}/bank_account/add/", {"iban": "CZ00"})
+    refused = client.post(f"/customers/{party.pk}/bank_account/add/", {"bank_account-iban": "CZ00"})
 
     assert response["Location"] == f"/customers/{party.pk}/?tab=contacts"
     assert Address.objects.get().city == "Praha"
@@ -134,7 +136,7 @@ def test_a_row_is_edited_made_primary_and_removed(client_as, htmx):
 
     form = client.get(f"/customers/{party.pk}/bank_account/{second.pk}/edit/", **htmx).content.decode()
     client.post(f"/customers/{party.pk}/bank_account/{second.pk}/edit/",
-                {"iban": second.iban, "label": "savings"}, **htmx)
+                {"edit-iban": second.iban, "edit-label": "savings"}, **htmx)
     client.post(f"/customers/{party.pk}/bank_account/{second.pk}/primary/", **htmx)
     client.post(f"/customers/{party.pk}/bank_account/{second.pk}/remove/", **htmx)
 
@@ -195,6 +197,6 @@ def test_every_form_needs_the_csrf_token(make_user):
 
     for url, data in [(f"/customers/{party.pk}/notes/add/", {"body": "x"}), ("/customers/new/", {}),
                       (f"/customers/{party.pk}/stage/", {"to_stage": "lead"}),
-                      (f"/customers/{party.pk}/contact/add/", {"kind": "phone", "value": "601123456"})]:
+                      (f"/customers/{party.pk}/contact/add/", {"contact-kind": "phone", "contact-value": "601123456"})]:
         assert client.post(url, data).status_code == 403, url
     assert not Note.objects.exists()
