@@ -50,10 +50,12 @@ def merge_confirm(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         except AbonentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("%(merged)s was merged into %(survivor)s.")
-                             % {"merged": merged.name, "survivor": survivor.name})
+            messages.success(request, _("%(merged)s was merged into %(survivor)s.") % {
+                "merged": f"{merged.name} (#{merged.pk})", "survivor": f"{survivor.name} (#{survivor.pk})",
+            })
             return redirect(page_url(survivor))
     return render(request, "customers/party/merge_confirm.html", {
         "party": survivor, "survivor": survivor, "merged": merged, "form": form,
         "survivor_counts": _counts(survivor), "merged_counts": _counts(merged),
+        "survivor_id": str(survivor.pk), "merged_id": str(merged.pk),
     })

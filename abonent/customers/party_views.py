@@ -132,8 +132,9 @@ def _page(request: HttpRequest, party: Party, key: str, fragment: HttpResponse |
 def party_page(request: HttpRequest, pk: int) -> HttpResponse:
     party = _party(pk)
     if party.merged_into_id:
-        messages.info(request, _("%(old)s was merged into %(new)s.") % {"old": party.name,
-                                                                        "new": party.merged_into.name})
+        messages.info(request, _("%(old)s was merged into %(new)s.") % {
+            "old": f"{party.name} (#{party.pk})", "new": f"{party.merged_into.name} (#{party.merged_into_id})",
+        })
         survivor_url = reverse("customers:party", args=[party.merged_into_id])
         return redirect(f"{survivor_url}?{request.GET.urlencode()}" if request.GET else survivor_url)
     return _page(request, party, request.GET.get("tab", "overview"))

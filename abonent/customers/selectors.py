@@ -28,6 +28,7 @@ from abonent.customers.models import (
     StageChange,
     Task,
 )
+from abonent.customers.templatetags.customers import country_name
 from abonent.customers.tracking import (
     ADDRESS_FIELDS,
     BANK_ACCOUNT_FIELDS,
@@ -173,6 +174,8 @@ def value_display(noun: str, name: str, value: Any) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "∅"
+    if name == "country" and isinstance(value, str):
+        return country_name(value)
     own = _own_fields(noun)
     if name in own:
         choices = dict(own[name].flatchoices or [])
