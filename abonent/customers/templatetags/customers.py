@@ -66,3 +66,13 @@ def history_action(action: str) -> str:
     if len(parts) == 4 and parts[1] == "customers" and parts[2] in _NOUNS and parts[3] in _VERBS:
         return f"{_NOUNS[parts[2]]}: {_VERBS[parts[3]]}"
     return action
+
+
+@register.filter
+def note_html(body: str) -> str:
+    """A note's stored HTML, cleaned again on the way out in case a row was written around the services."""
+    from django.utils.safestring import mark_safe
+
+    from abonent.customers.activity_services import note_sanitise
+
+    return mark_safe(note_sanitise(body or ""))  # noqa: S308 - nh3 leaves only NOTE_TAGS

@@ -11,7 +11,7 @@ from abonent.core.tests.factories import AuditEntryFactory
 from abonent.customers import tabs
 from abonent.customers.activity_services import note_add
 from abonent.customers.merge_services import party_merge
-from abonent.customers.models import Party, Stage
+from abonent.customers.models import Note, Party, Stage
 from abonent.customers.services import party_update
 from abonent.customers.tests.factories import CallCenterStatusFactory, PartyFactory, person
 
@@ -228,3 +228,14 @@ def test_the_page_makes_a_bounded_number_of_queries(client_as, django_assert_max
     for tab in ("overview", "contacts", "notes", "tasks", "history"):
         with django_assert_max_num_queries(20):
             text(client.get(f"/customers/{party.pk}/", {"tab": tab}))
+
+
+def test_a_note_written_around_the_services_is_still_cleaned_when_shown(client_as):
+    party = person()
+    Note.objects.create(party=party, body='<p onclick="x()">hi</p><script>alert(1)</script>',
+                        created_at=party.created_at)
+
+    page = text(client_as(Role.AGENT).get(f"/customers/{party.pk}/", {"tab": "notes"}))
+
+    assert "<script>alert(1)" not in page and "onclick" not in page
+    assert '<div class="note-body"><p>hi</p></div>' in page
