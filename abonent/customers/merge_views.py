@@ -13,14 +13,14 @@ from abonent.core.services import AbonentError
 from abonent.customers.forms import MergeForm
 from abonent.customers.merge_services import party_merge
 from abonent.customers.models import Party
-from abonent.customers.party_views import _writable, page_url
+from abonent.customers.party_views import page_url, writable_party
 from abonent.customers.selectors import merge_candidates, party_contacts
 
 
 @module_required("customers", Access.WRITE)
 def merge_search(request: HttpRequest, pk: int) -> HttpResponse:
     """Look for the duplicate to merge into this customer."""
-    party = _writable(pk)
+    party = writable_party(pk)
     query = request.GET.get("q", "").strip()
     if not query and "q" not in request.GET:
         query = party.name
@@ -40,7 +40,7 @@ def _counts(party: Party) -> dict[str, int]:
 @module_required("customers", Access.WRITE)
 def merge_confirm(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     """Compare the two records, pick the values that win, and merge `other` into `pk`."""
-    survivor, merged = _writable(pk), _writable(other)
+    survivor, merged = writable_party(pk), writable_party(other)
     if survivor.pk == merged.pk:
         raise Http404
     form = MergeForm(request.POST or None, survivor=survivor, merged=merged)

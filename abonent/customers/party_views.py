@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from abonent.core.permissions import has_access, module_required
 from abonent.core.roles import Access
 from abonent.core.services import AbonentError
-from abonent.customers import activity_services, contact_services
+from abonent.customers import contact_services
 from abonent.customers.forms import (
     AddressForm,
     AsOfForm,
@@ -32,7 +32,7 @@ from abonent.customers.forms import (
     TagsForm,
     TaskForm,
 )
-from abonent.customers.models import Address, BankAccount, ContactPoint, Note, Party, Task
+from abonent.customers.models import Address, BankAccount, ContactPoint, Party
 from abonent.customers.selectors import (
     HISTORY_PAGE,
     change_lines,
@@ -57,7 +57,7 @@ def _party(pk: int) -> Party:
         raise Http404 from None
 
 
-def _writable(pk: int) -> Party:
+def writable_party(pk: int) -> Party:
     party = _party(pk)
     if party.merged_into_id:
         raise Http404
@@ -92,7 +92,7 @@ def _tab_context(request: HttpRequest, party: Party, key: str, **extra: Any) -> 
     }
 
 
-def _after_write(request: HttpRequest, party: Party, key: str, message: str) -> HttpResponse:
+def after_write(request: HttpRequest, party: Party, key: str, message: str) -> HttpResponse:
     """HTMX gets the fresh tab with the message; a plain form post goes back to the page."""
     if request.htmx:
         tab = tab_get(key)
@@ -104,7 +104,7 @@ def _after_write(request: HttpRequest, party: Party, key: str, message: str) -> 
     return redirect(page_url(party, key))
 
 
-def _with_errors(request: HttpRequest, party: Party, key: str, fragment: HttpResponse) -> HttpResponse:
+def with_errors(request: HttpRequest, party: Party, key: str, fragment: HttpResponse) -> HttpResponse:
     """Show a tab that holds a form with errors: alone for HTMX, inside the whole page otherwise."""
     if request.htmx:
         return fragment
@@ -187,9 +187,9 @@ def contacts_tab(request: HttpRequest, party: Party, *, forms: dict[str, Any] | 
     else:
         context.update(party_contacts(party=party))
         forms = forms or {}
-        context["contact_form"] = forms.get("contact") or _row_form("contact", party)
-        context["address_form"] = forms.get("address") or _row_form("address", party)
-        context["bank_account_form"] = forms.get("bank_account") or _row_form("bank_account", party)
+        context["contact_form"] = forms.get("contact") or row_form("contact", party)
+        context["address_form"] = forms.get("address") or row_form("address", party)
+        context["bank_account_form"] = forms.get("bank_account") or row_form("bank_account", party)
         context["edit_form"] = forms.get("edit")
         context["open_form"] = next((k for k in ("contact", "address", "bank_account") if k in forms), "")
     return render(request, "customers/party/tab_contacts.html", context)
@@ -250,7 +250,7 @@ def party_new(request: HttpRequest) -> HttpResponse:
 
 @module_required("customers", Access.WRITE)
 def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _writable(pk)
+    party = writable_party(pk)
     form = PartyForm(request.POST or None, party=party)
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,7 +266,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required("customers", Access.WRITE)
 @require_POST
 def party_stage(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _writable(pk)
+    party = writable_party(pk)
     form = StageForm(request.POST, party=party)
     if form.is_valid():
         try:
@@ -284,14 +284,14 @@ def party_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required("customers", Access.WRITE)
 @require_POST
 def party_tags(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _writable(pk)
+    party = writable_party(pk)
     form = TagsForm(request.POST)
     if form.is_valid():
         party_set_tags(party=party, names=form.names(), by=request.user)
-    return _after_write(request, party, "overview", _("Tags saved."))
+    return after_write(request, party, "overview", _("Tags saved."))
 
 
-# --- contacts, addresses, bank accounts ------------------------------------------------------------
+# --- the forms of the contacts tab ------------------------------------------------------------------
 
 ROWS = {
     "contact": (ContactPoint, ContactForm, contact_services.contact_add, contact_services.contact_change,
@@ -301,27 +301,9 @@ ROWS = {
     "bank_account": (BankAccount, BankAccountForm, contact_services.bank_account_add,
                      contact_services.bank_account_change, contact_services.bank_account_remove, "account"),
 }
-SAVED = {"contact": _("Contact saved."), "address": _("Address saved."), "bank_account": _("Bank account saved.")}
-REMOVED = {"contact": _("Contact removed."), "address": _("Address removed."),
-           "bank_account": _("Bank account removed.")}
 
 
-def _row_values(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    if kind == "contact":
-        return {k: data[k] for k in ("value", "label", "is_primary")}
-    if kind == "address":
-        return {k: data[k] for k in ("kind", "street", "postal_code", "city", "country", "latitude", "longitude",
-                                     "is_primary")}
-    return {k: data[k] for k in ("iban", "account_number", "bic", "label", "is_primary")}
-
-
-def _row(kind: str, party: Party, row_id: int):
-    if kind not in ROWS:
-        raise Http404
-    return get_object_or_404(ROWS[kind][0], pk=row_id, party=party)
-
-
-def _row_form(kind: str, party: Party, data=None, row=None) -> Any:
+def row_form(kind: str, party: Party, data=None, row=None) -> Any:
     """The add form of a kind of row, or a row's edit form; prefixed, as three forms share the tab."""
     form_class = ROWS[kind][1]
     kwargs: dict[str, Any] = {"party": party, "prefix": "edit" if row is not None else kind}
@@ -330,145 +312,3 @@ def _row_form(kind: str, party: Party, data=None, row=None) -> Any:
     if row is not None:
         kwargs["initial"] = {f: getattr(row, f) for f in form_class.base_fields}
     return form_class(data, **kwargs)
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    party = _writable(pk)
-    if kind not in ROWS:
-        raise Http404
-    form = _row_form(kind, party, request.POST)
-    if form.is_valid():
-        values = _row_values(kind, form.cleaned_data)
-        if kind == "contact":
-            values["kind"] = form.cleaned_data["kind"]
-        try:
-            ROWS[kind][2](party=party, by=request.user, **values)
-        except AbonentError as error:
-            form.add_error(None, str(error))
-        else:
-            return _after_write(request, party, "contacts", SAVED[kind])
-    return _with_errors(request, party, "contacts", contacts_tab(request, party, forms={kind: form}))
-
-
-@module_required("customers", Access.WRITE)
-def row_edit(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
-    party = _writable(pk)
-    row = _row(kind, party, row_id)
-    if request.method != "POST":
-        form = _row_form(kind, party, row=row)
-        return _with_errors(request, party, "contacts",
-                            contacts_tab(request, party, forms={"edit": form}, editing=(kind, row.pk)))
-    form = _row_form(kind, party, request.POST, row=row)
-    if form.is_valid():
-        values = _row_values(kind, form.cleaned_data)
-        if values.get("is_primary") is False and row.is_primary:
-            values.pop("is_primary")  # the primary stays primary until another one is chosen
-        try:
-            ROWS[kind][3](**{ROWS[kind][5]: row}, by=request.user, values=values)
-        except AbonentError as error:
-            form.add_error(None, str(error))
-        else:
-            return _after_write(request, party, "contacts", SAVED[kind])
-    return _with_errors(request, party, "contacts",
-                        contacts_tab(request, party, forms={"edit": form}, editing=(kind, row.pk)))
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def row_primary(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
-    party = _writable(pk)
-    row = _row(kind, party, row_id)
-    ROWS[kind][3](**{ROWS[kind][5]: row}, by=request.user, values={"is_primary": True})
-    return _after_write(request, party, "contacts", SAVED[kind])
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def row_remove(request: HttpRequest, pk: int, kind: str, row_id: int) -> HttpResponse:
-    party = _writable(pk)
-    row = _row(kind, party, row_id)
-    ROWS[kind][4](**{ROWS[kind][5]: row}, by=request.user)
-    return _after_write(request, party, "contacts", REMOVED[kind])
-
-
-# --- notes -----------------------------------------------------------------------------------------
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _writable(pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            activity_services.note_add(party=party, body=form.cleaned_data["body"], by=request.user,
-                                       is_html=form.is_html)
-        except AbonentError as error:
-            form.add_error("body", str(error))
-        else:
-            return _after_write(request, party, "notes", _("Note saved."))
-    return _with_errors(request, party, "notes", notes_tab(request, party, form=form))
-
-
-@module_required("customers", Access.WRITE)
-def note_edit(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
-    party = _writable(pk)
-    note = get_object_or_404(Note, pk=note_id, party=party)
-    form = NoteForm(request.POST or None, initial={"body": note.body, "format": "html"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity_services.note_change(note=note, body=form.cleaned_data["body"], by=request.user,
-                                          is_html=form.is_html)
-        except AbonentError as error:
-            form.add_error("body", str(error))
-        else:
-            return _after_write(request, party, "notes", _("Note saved."))
-    return _with_errors(request, party, "notes", notes_tab(request, party, editing=(note.pk, form)))
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def note_remove(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
-    party = _writable(pk)
-    note = get_object_or_404(Note, pk=note_id, party=party)
-    activity_services.note_remove(note=note, by=request.user)
-    return _after_write(request, party, "notes", _("Note removed."))
-
-
-# --- tasks -----------------------------------------------------------------------------------------
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def task_add(request: HttpRequest, pk: int) -> HttpResponse:
-    party = _writable(pk)
-    form = TaskForm(request.POST)
-    if form.is_valid():
-        try:
-            activity_services.task_add(party=party, by=request.user, **form.cleaned_data)
-        except AbonentError as error:
-            form.add_error(None, str(error))
-        else:
-            return _after_write(request, party, "tasks", _("Task saved."))
-    return _with_errors(request, party, "tasks", tasks_tab(request, party, form=form))
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def task_done(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
-    party = _writable(pk)
-    task = get_object_or_404(Task, pk=task_id, party=party)
-    done = request.POST.get("done") == "1"
-    activity_services.task_set_done(task=task, done=done, by=request.user)
-    return _after_write(request, party, "tasks", _("Task done.") if done else _("Task open again."))
-
-
-@module_required("customers", Access.WRITE)
-@require_POST
-def task_remove(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
-    party = _writable(pk)
-    task = get_object_or_404(Task, pk=task_id, party=party)
-    activity_services.task_remove(task=task, by=request.user)
-    return _after_write(request, party, "tasks", _("Task removed."))
