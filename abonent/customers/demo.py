@@ -21,7 +21,16 @@ from abonent.core.models import Channel
 from abonent.core.roles import Role
 from abonent.core.services import audit_record
 from abonent.customers.identifiers import iban_normalise, phone_normalise, tax_id_normalise
-from abonent.customers.models import Party, PartyKind, Stage
+from abonent.customers.models import (
+    Address,
+    BankAccount,
+    CallCenterStatus,
+    ContactKind,
+    ContactPoint,
+    Party,
+    PartyKind,
+    Stage,
+)
 
 DEMO_PASSWORD = "demo-abonent-2026"
 
@@ -122,20 +131,24 @@ def demo_party(index: int, reps: list[User]) -> Party:
     # Faker's IBANs fail the national account checks, so the bank registry's generator makes them.
     iban = iban_normalise(IBAN.random(country_code=country, random=rng).compact) if country != "RU" else ""
     stage = rng.choices(list(Stage.values), weights=[3, 2, 8, 1])[0]
-    return Party(
+    party = Party(
         kind=PartyKind.ORGANISATION if is_organisation else PartyKind.PERSON,
         name=name[:200], first_name="" if is_organisation else first, last_name="" if is_organisation else last,
         country=country, email=f"{fake.user_name()}.{index}@{fake.free_email_domain()}",
         phone=_phone(rng, country), tax_id=tax_id,
         vat_id=f"{country}{tax_id}" if tax_id and country in {"CZ", "PL", "RO"} else "",
         iban=iban, stage=stage, sales_rep=rng.choice(reps) if reps and stage != Stage.PROSPECT else None,
-        external_ref=f"demo-{index:06d}", created_at=timezone.now(),
+        external_ref=f"demo-{index:06d}", created_at=timezone.now(), city=fake.city()[:100],
     )
+    # Kept beside the party until it is saved and its address can be written.
+    party.demo_street, party.demo_postcode = fake.street_address()[:200], fake.postcode()[:20]
+    return party
 
 
 def demo_load(*, customers: int, batch: int = 2000) -> dict[str, int]:
     """Load demo staff and the first `customers` demo customers; run it again and nothing is duplicated."""
     users = demo_staff_load()
+    demo_statuses_load()
     reps = [u for u in users if u.role == Role.SALES_REP]
     existing = set(Party.objects.filter(external_ref__startswith="demo-").values_list("external_ref", flat=True))
     created = 0
@@ -154,9 +167,32 @@ def demo_load(*, customers: int, batch: int = 2000) -> dict[str, int]:
     return {"staff": len(users), "customers_created": created, "customers_total": Party.objects.count()}
 
 
+DEMO_STATUSES = ["New", "Call back", "Interested", "Not interested", "Do not call"]
+
+
+def demo_statuses_load() -> None:
+    """A starting list of call-center statuses, when the administrator has none yet."""
+    if not CallCenterStatus.objects.exists():
+        CallCenterStatus.objects.bulk_create(
+            CallCenterStatus(name=name, order=10 * (n + 1)) for n, name in enumerate(DEMO_STATUSES)
+        )
+
+
 def _save(parties: list[Party]) -> int:
+    """Save the parties with their primary phone, e-mail, bank account and address."""
     if not parties:
         return 0
     with transaction.atomic():
         Party.objects.bulk_create(parties, batch_size=500)
+        contacts, accounts, addresses = [], [], []
+        for party in parties:
+            contacts.append(ContactPoint(party=party, kind=ContactKind.PHONE, value=party.phone, is_primary=True))
+            contacts.append(ContactPoint(party=party, kind=ContactKind.EMAIL, value=party.email, is_primary=True))
+            if party.iban:
+                accounts.append(BankAccount(party=party, iban=party.iban, is_primary=True))
+            addresses.append(Address(party=party, street=party.demo_street, postal_code=party.demo_postcode,
+                                     city=party.city, country=party.country, is_primary=True))
+        ContactPoint.objects.bulk_create(contacts, batch_size=1000)
+        BankAccount.objects.bulk_create(accounts, batch_size=1000)
+        Address.objects.bulk_create(addresses, batch_size=1000)
     return len(parties)

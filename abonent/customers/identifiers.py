@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 from django.utils.translation import gettext as _
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import vatin
 from stdnum.cz import dic as cz_dic
@@ -67,3 +67,35 @@ def iban_normalise(raw: str) -> str:
         return IBAN(raw, validate_bban=True).compact
     except SchwiftyException:
         raise InvalidIdentifier(_("“%(value)s” is not a valid IBAN.") % {"value": raw}) from None
+
+
+def bic_normalise(raw: str) -> str:
+    """Check a SWIFT/BIC code (8 or 11 characters) and return it in capitals."""
+    try:
+        return str(BIC(raw.strip().upper().replace(" ", "")))
+    except SchwiftyException:
+        raise InvalidIdentifier(_("“%(value)s” is not a valid BIC.") % {"value": raw}) from None
+
+
+# Countries whose customers pay from domestic account numbers rather than IBANs.
+DOMESTIC_ACCOUNT_COUNTRIES = frozenset({"RU"})
+
+
+def ru_account_normalise(raw: str, *, bik: str) -> tuple[str, str]:
+    """Check a Russian settlement account (20 digits) against its bank's БИК (9 digits) and return both.
+
+    The account's control digit is checked the Bank of Russia's way: the last three digits of the БИК and
+    the 20 account digits, weighted 7, 1, 3 in turn, sum to a multiple of ten.
+    """
+    account = "".join(raw.split())
+    bik = "".join(bik.split())
+    if not (bik.isdigit() and len(bik) == 9):
+        raise InvalidIdentifier(_("“%(value)s” is not a valid БИК: it has 9 digits.") % {"value": bik})
+    if not (account.isdigit() and len(account) == 20):
+        raise InvalidIdentifier(_("“%(value)s” is not an account number: it has 20 digits.") % {"value": raw})
+    digits = bik[-3:] + account
+    if sum(int(d) * (7, 1, 3)[i % 3] for i, d in enumerate(digits)) % 10:
+        raise InvalidIdentifier(
+            _("The account number “%(value)s” does not match the bank's БИК %(bik)s.") % {"value": raw, "bik": bik}
+        )
+    return account, bik

@@ -2,9 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Party", "PartyKind", "Stage"]
+__all__ = [
+    "Address", "AddressKind", "BankAccount", "CallCenterStatus", "ContactKind", "ContactPoint", "Note", "Party",
+    "PartyKind", "Stage", "StageChange", "Tag", "Task", "TrackingScope",
+]
 
 
 class PartyKind(models.TextChoices):
@@ -19,6 +23,40 @@ class Stage(models.TextChoices):
     FORMER = "former", _("Former customer")
 
 
+class CallCenterStatus(models.Model):
+    """Where the call center stands with a customer ("call back", "do not call"); administrators keep the list."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("call-center status")
+        verbose_name_plural = _("call-center statuses")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyQuerySet(models.QuerySet):
+    def active(self) -> "PartyQuerySet":
+        """Parties that were not merged into another: what every list shows."""
+        return self.filter(merged_into__isnull=True)
+
+
 class Party(models.Model):
     """A person or an organisation Abonent follows: prospect, lead, customer or former customer."""
 
@@ -27,17 +65,32 @@ class Party(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, db_index=True)
+    # email, phone, iban and city repeat the primary contact, bank account and address, for lists and search.
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     tax_id = models.CharField(_("tax ID"), max_length=20, blank=True, db_index=True)
     vat_id = models.CharField(_("VAT number"), max_length=20, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PROSPECT,
                              db_index=True)
+    call_center_status = models.ForeignKey(
+        CallCenterStatus, verbose_name=_("call-center status"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="parties",
+    )
     sales_rep = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="parties")
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="parties")
     external_ref = models.CharField(_("external ID"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"))
+    # A duplicate merged into another party stays as a tombstone: its old links lead to the survivor.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_parties",
+    )
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")
@@ -45,8 +98,187 @@ class Party(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["external_ref"], condition=~models.Q(external_ref=""),
                                     name="party_external_ref_unique"),
+            models.CheckConstraint(condition=~models.Q(merged_into=models.F("id")), name="party_not_merged_into_self"),
         ]
         indexes = [models.Index(fields=["name", "id"], name="party_name_keyset")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+
+class StageChange(models.Model):
+    """One move of a party through the lifecycle: from, to, when, why and who."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=10, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=10, choices=Stage.choices)
+    at = models.DateTimeField(_("when"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["party", "-at"], name="stage_change_party_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '∅'} → {self.to_stage}"
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+
+
+class ContactPoint(models.Model):
+    """A phone number (E.164) or an e-mail address of a party."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=5, choices=ContactKind.choices)
+    value = models.CharField(_("value"), max_length=254, db_index=True)
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("For example work, home, mobile."))
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["kind", "-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "kind"], condition=models.Q(is_primary=True),
+                                    name="one_primary_contact_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class AddressKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CORRESPONDENCE = "correspondence", _("Correspondence")
+    INSTALLATION = "installation", _("Installation")
+    BILLING = "billing", _("Billing")
+
+
+class Address(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(_("kind"), max_length=15, choices=AddressKind.choices, default=AddressKind.REGISTERED)
+    street = models.CharField(_("street and number"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_primary", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["party"], condition=models.Q(is_primary=True),
+                                    name="one_primary_address"),
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude=None),
+                                   name="address_latitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude=None),
+                name="address_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.street, f"{self.postal_code} {self.city}".strip(), self.country) if p)
+
+
+class BankAccount(models.Model):
+    """An IBAN, or for Russia a domestic account number with the bank's BIC."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="bank_accounts")
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)
+    account_number = models.CharField(_("account number"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    label = models.CharField(_("label"), max_length=60, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["party"], condition=models.Q(is_primary=True),
+                                    name="one_primary_bank_account"),
+            models.CheckConstraint(condition=~models.Q(iban="", account_number=""), name="bank_account_has_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.iban or f"{self.account_number} / {self.bic}".rstrip(" /")
+
+
+class Note(models.Model):
+    """A note about a party; `body` is HTML already sanitised by the note services."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("written"))
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["party", "-created_at"], name="note_party_idx")]
+
+    def __str__(self) -> str:
+        text = " ".join(strip_tags(self.body).split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+
+class Task(models.Model):
+    """Something to do for a party, by someone, by a day."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="customer_tasks")
+    created_at = models.DateTimeField(_("created"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["done_at", "due_on", "id"]
+        indexes = [
+            models.Index(fields=["party", "done_at"], name="task_party_idx"),
+            models.Index(fields=["owner", "done_at", "due_on"], name="task_owner_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class TrackingScope(models.Model):
+    """Whether changes to one field of one kind of record are written to the history (default: they are)."""
+
+    entity = models.CharField(_("record"), max_length=40)
+    field = models.CharField(_("field"), max_length=80)
+    tracked = models.BooleanField(_("tracked"), default=True)
+
+    class Meta:
+        verbose_name = _("tracked field")
+        verbose_name_plural = _("tracking scope")
+        constraints = [models.UniqueConstraint(fields=["entity", "field"], name="one_scope_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.entity}.{self.field}={'on' if self.tracked else 'off'}"

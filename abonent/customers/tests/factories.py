@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from abonent.customers.models import Party, PartyKind, Stage
+from abonent.customers.models import CallCenterStatus, Party, PartyKind, Stage
 
 
 class PartyFactory(factory.django.DjangoModelFactory):
@@ -16,3 +16,18 @@ class PartyFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"customer{n}@example.cz")
     stage = Stage.CUSTOMER
     created_at = factory.LazyFunction(timezone.now)
+
+
+class CallCenterStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallCenterStatus
+
+    name = factory.Sequence(lambda n: f"Status {n}")
+
+
+def person(by=None, **values) -> Party:
+    """A customer created the way the UI creates one (audited, with its first stage move)."""
+    from abonent.customers.services import party_create
+
+    values = {"kind": PartyKind.PERSON, "country": "CZ", "first_name": "Jana", "last_name": "Nováková", **values}
+    return party_create(by=by, **values)

@@ -62,8 +62,8 @@ def test_it_audits_the_new_customer(make_user):
     assert (entry.actor, entry.channel, entry.at) == (agent, Channel.API, NOW)
     assert (entry.target_id, entry.target_label) == (str(party.pk), "Ioana Popescu")
     assert entry.changes == {
-        "name": [None, "Ioana Popescu"], "country": [None, "RO"], "stage": [None, "prospect"],
-        "phone": [None, "+40721234567"],
+        "name": [None, "Ioana Popescu"], "first_name": [None, "Ioana"], "last_name": [None, "Popescu"],
+        "country": [None, "RO"], "stage": [None, "prospect"], "phone": [None, "+40721234567"],
     }
 
 
