@@ -93,14 +93,18 @@ class AttributePeriod:
     text: str
     active_from: dt.date
     active_to: dt.date | None
+    current: bool
 
     @property
     def last_day(self) -> dt.date | None:
         return self.active_to - dt.timedelta(days=1) if self.active_to else None
 
 
-def attribute_history(*, party: Party, language: str | None = None) -> list[AttributePeriod]:
-    """Every value the party's attributes have had or will have, by attribute, newest period first."""
+def attribute_history(*, party: Party, on: dt.date, language: str | None = None) -> list[AttributePeriod]:
+    """Every value the party's attributes have had or will have, by attribute, newest period first.
+
+    The periods in force on day `on` are marked `current`.
+    """
     language = language or current_language()
     values = (
         AttributeValue.objects.filter(party=party).select_related("definition", "choice")
@@ -108,7 +112,8 @@ def attribute_history(*, party: Party, language: str | None = None) -> list[Attr
     )
     return [
         AttributePeriod(label=v.definition.label_in(language), text=attribute_value_text(v, language),
-                        active_from=v.active_from, active_to=v.active_to)
+                        active_from=v.active_from, active_to=v.active_to,
+                        current=v.active_from <= on and (v.active_to is None or on < v.active_to))
         for v in values
     ]
 

@@ -140,7 +140,8 @@ def _typed(definition: AttributeDefinition, value: Any) -> dict[str, Any]:
         return {"text": value.strip(), "text_translations": {}}
     if kind == AttributeType.NUMBER:
         try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+            typed = "".join(str(value).split()).replace(",", ".")  # "1 250,5" as typed in Czech or Polish
+            number = value if isinstance(value, Decimal) else Decimal(typed)
         except InvalidOperation:
             raise AttributeRefused(_("“%(value)s” is not a number.") % {"value": value}) from None
         if isinstance(value, bool) or not number.is_finite() or abs(number) >= Decimal(10) ** 14:

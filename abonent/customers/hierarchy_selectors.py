@@ -37,6 +37,23 @@ def node_children(*, structure: Structure, parent: Node | None, on: dt.date) -> 
     ).order_by("name", "id")
 
 
+def tree_opened_at(*, structure: Structure, node: Node | None, on: dt.date) -> list[Node]:
+    """The top nodes, with the branch down to `node` loaded (in `open_children`) so the tree shows it.
+
+    One query per level of the branch.
+    """
+    roots = list(node_children(structure=structure, parent=None, on=on))
+    if node is None:
+        return roots
+    level = roots
+    for ancestor_path in node.ancestor_paths():
+        opened = next((n for n in level if n.path == ancestor_path), None)
+        if opened is None:
+            break
+        opened.open_children = level = list(node_children(structure=structure, parent=opened, on=on))
+    return roots
+
+
 def node_paths(nodes: Iterable[Node]) -> dict[int, str]:
     """Map each node's key to "Root › … › Node", reading all their ancestors in one query."""
     nodes = list(nodes)
@@ -52,6 +69,11 @@ def node_paths(nodes: Iterable[Node]) -> dict[int, str]:
 class NodeFound:
     node: Node
     path: str
+
+    @property
+    def parent_path(self) -> str:
+        """Where the node sits: its path without its own name."""
+        return self.path.rpartition(PATH_SEPARATOR)[0]
 
 
 def node_search(

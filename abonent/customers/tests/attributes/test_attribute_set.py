@@ -98,7 +98,8 @@ def test_every_change_is_audited_with_old_and_new_value_under_the_customer(agent
 
 
 @pytest.mark.parametrize(("kind", "typed", "stored"), [
-    (AttributeType.NUMBER, "1 250,5".replace(" ", ""), Decimal("1250.5")),
+    (AttributeType.NUMBER, "1 250,5", Decimal("1250.5")),
+    (AttributeType.NUMBER, "-0.25", Decimal("-0.25")),
     (AttributeType.NUMBER, Decimal("3"), Decimal("3")),
     (AttributeType.DATE, "2026-05-31", dt.date(2026, 5, 31)),
     (AttributeType.BOOLEAN, False, False),

@@ -133,9 +133,9 @@ def test_the_history_lists_every_period_newest_first(agent):
     attribute_set(party=party, definition=segment, value="retail", active_from=JAN, by=agent, now=NOW)
     attribute_set(party=party, definition=segment, value="business", active_from=MAR, by=agent, now=NOW)
 
-    history = attribute_history(party=party, language="en")
+    history = attribute_history(party=party, on=dt.date(2026, 2, 10), language="en")
 
-    assert [(p.label, p.text, p.active_from, p.last_day) for p in history] == [
-        ("Segment", "business", MAR, None),
-        ("Segment", "retail", JAN, dt.date(2026, 2, 28)),
+    assert [(p.label, p.text, p.active_from, p.last_day, p.current) for p in history] == [
+        ("Segment", "business", MAR, None, False),
+        ("Segment", "retail", JAN, dt.date(2026, 2, 28), True),
     ]
