@@ -21,6 +21,7 @@ from abonent.customers.models import (
     Party,
 )
 from abonent.customers.models.attributes import LANGUAGE_CODES
+from abonent.customers.periods import period_end_for_new, period_in_force
 
 
 class AttributeRefused(AbonentError):
@@ -175,10 +176,6 @@ def _locked_periods(party: Party, definition: AttributeDefinition) -> list[Attri
     )
 
 
-def _covering(periods: list[AttributeValue], on: dt.date) -> AttributeValue | None:
-    return next((p for p in periods if p.active_from <= on and (p.active_to is None or on < p.active_to)), None)
-
-
 def _check_applies(party: Party, definition: AttributeDefinition) -> None:
     if not definition.active:
         raise AttributeRefused(_("“%(code)s” is no longer in use.") % {"code": definition.code})
@@ -201,7 +198,7 @@ def attribute_set(
     new = AttributeValue(definition=definition, **columns).raw()
     with transaction.atomic():
         periods = _locked_periods(party, definition)
-        current = _covering(periods, active_from)
+        current = period_in_force(periods, active_from)
         old = current.raw() if current else None
         if old == new:
             return current
@@ -211,9 +208,7 @@ def attribute_set(
                 setattr(row, field, stored)
             row.save(update_fields=list(columns))
         else:
-            later = next((p for p in periods if p.active_from > active_from), None)
-            # A value in force that already ends (a later one is planned) hands its end to the new value.
-            active_to = current.active_to if current is not None else (later.active_from if later else None)
+            active_to = period_end_for_new(periods, active_from)
             if current is not None:
                 current.active_to = active_from
                 current.save(update_fields=["active_to"])
@@ -238,7 +233,7 @@ def attribute_clear(
     if definition.required:
         raise AttributeRefused(_("“%(code)s” is required: give it another value instead.") % {"code": definition.code})
     with transaction.atomic():
-        current = _covering(_locked_periods(party, definition), active_from)
+        current = period_in_force(_locked_periods(party, definition), active_from)
         if current is None:
             return
         old = current.raw()

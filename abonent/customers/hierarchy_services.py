@@ -17,6 +17,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 from abonent.core.models import Channel
 from abonent.core.services import AbonentError, audit_record
 from abonent.customers.models import Level, Node, NodeMembership, Party, Structure
+from abonent.customers.periods import period_end_for_new, period_in_force
 
 
 class HierarchyRefused(AbonentError):
@@ -213,10 +214,6 @@ def _locked_placements(party: Party, structure: Structure) -> list[NodeMembershi
     )
 
 
-def _covering(placements: list[NodeMembership], on: dt.date) -> NodeMembership | None:
-    return next((p for p in placements if p.active_from <= on and (p.active_to is None or on < p.active_to)), None)
-
-
 def party_place(
     *, party: Party, node: Node, active_from: dt.date, by: Any, channel: str = Channel.UI,
     now: dt.datetime | None = None,
@@ -229,7 +226,7 @@ def party_place(
     structure = node.structure
     with transaction.atomic():
         placements = _locked_placements(party, structure)
-        current = _covering(placements, active_from)
+        current = period_in_force(placements, active_from)
         if current is not None and current.node_id == node.pk:
             return current
         old = current.node.path_label() if current else None
@@ -238,8 +235,7 @@ def party_place(
             membership.node = node
             membership.save(update_fields=["node"])
         else:
-            later = next((p for p in placements if p.active_from > active_from), None)
-            active_to = current.active_to if current is not None else (later.active_from if later else None)
+            active_to = period_end_for_new(placements, active_from)
             if current is not None:
                 current.active_to = active_from
                 current.save(update_fields=["active_to"])
@@ -266,7 +262,7 @@ def party_unplace(
     """Take the party out of the structure from `active_from` on (a placement planned later stays)."""
     now = now or timezone.now()
     with transaction.atomic():
-        current = _covering(_locked_placements(party, structure), active_from)
+        current = period_in_force(_locked_placements(party, structure), active_from)
         if current is None:
             return
         old = current.node.path_label()

@@ -142,7 +142,7 @@ def level_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required("customers", Access.READ)
 def node_children_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The nodes under one node, for the tree's lazy loading."""
-    node = get_object_or_404(Node, pk=pk)
+    node = get_object_or_404(Node.objects.select_related("structure"), pk=pk)
     return render(request, "customers/hierarchies/_children.html", {
         "nodes": node_children(structure=node.structure, parent=node, on=timezone.localdate()),
         "structure": node.structure,

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from abonent.core.models import AuditEntry, Channel
 from abonent.core.roles import Role
@@ -130,3 +132,26 @@ def test_a_node_lists_the_parties_placed_in_it_on_the_day(agent):
     assert [m.party.name for m in node_members(node=nodes["Prague"], on=MAR)] == ["Stays"]
     counts = {n.name: n.member_count for n in node_children(structure=structure, parent=None, on=MAR)}
     assert counts == {"Brno": 1, "Prague": 1}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(st.sampled_from(["Prague", "Brno", None]), st.integers(0, 30)), min_size=1,
+                        max_size=10))
+def test_any_sequence_of_placements_never_overlaps(make_user, changes):
+    agent = make_user(Role.AGENT)
+    structure = StructureFactory()
+    nodes = tree(structure, {"Prague": {}, "Brno": {}})
+    party = PartyFactory()
+
+    for name, offset in changes:
+        day = JAN + dt.timedelta(days=offset)
+        if name is None:
+            party_unplace(party=party, structure=structure, active_from=day, by=agent, now=NOW)
+        else:
+            party_place(party=party, node=nodes[name], active_from=day, by=agent, now=NOW)
+
+        (shown,) = [p for p in party_placements(party=party, on=day) if p.structure == structure]
+        assert shown.current_path == (name or "")
+        rows = placements(party, structure)
+        for (_n, _f, earlier_to), (_m, later_from, _t) in zip(rows, rows[1:], strict=False):
+            assert earlier_to is not None and earlier_to <= later_from
