@@ -20,6 +20,11 @@ def _in_force(on: dt.date, prefix: str = "") -> Q:
     )
 
 
+def _subtree_range(node: Node) -> tuple[str, str]:
+    """The paths of the node's descendants lie strictly inside this range (the alphabet ends with Z)."""
+    return node.path + "0" * node.steplen, node.path + "Z" * 255
+
+
 def structure_list() -> QuerySet[Structure]:
     """Every structure with its number of nodes."""
     return Structure.objects.annotate(node_count=Count("nodes")).order_by("name")
@@ -27,11 +32,13 @@ def structure_list() -> QuerySet[Structure]:
 
 def node_children(*, structure: Structure, parent: Node | None, on: dt.date) -> QuerySet[Node]:
     """The nodes right under `parent` (the top level when None), by name, each with its number of customers."""
-    nodes = Node.objects.filter(structure=structure)
     if parent is None:
-        nodes = nodes.filter(depth=1)
+        nodes = Node.objects.filter(structure=structure, depth=1)
     else:
-        nodes = nodes.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        # Only a range on the unique path index, which the planners then use: LIKE 'path%' cannot use it on
+        # SQLite nor, in most collations, on PostgreSQL, and a filter on the structure would tempt them into
+        # reading every node of that depth.
+        nodes = Node.objects.filter(path__range=_subtree_range(parent), depth=parent.depth + 1)
     return nodes.select_related("level").annotate(
         member_count=Count("memberships", filter=_in_force(on, "memberships__"))
     ).order_by("name", "id")
@@ -85,7 +92,7 @@ def node_search(
         return []
     nodes = Node.objects.filter(structure=structure, name__icontains=query).select_related("level")
     if exclude_subtree_of is not None:
-        nodes = nodes.exclude(path__startswith=exclude_subtree_of.path)
+        nodes = nodes.exclude(path__range=(exclude_subtree_of.path, exclude_subtree_of.path + "Z" * 255))
     found = list(nodes.order_by("depth", "name", "id")[:limit])
     paths = node_paths(found)
     return [NodeFound(node=n, path=paths[n.pk]) for n in found]
