@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "ninja",
+    "treebeard",
     "abonent.core",
     "abonent.accounts",
     "abonent.customers",

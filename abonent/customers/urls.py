@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from abonent.customers import activity_views, contact_views, merge_views, party_views, settings_views, views
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/tasks/<int:task_id>/remove/", activity_views.task_remove, name="task_remove"),
     path("<int:pk>/merge/", merge_views.merge_search, name="merge_search"),
     path("<int:pk>/merge/<int:other>/", merge_views.merge_confirm, name="merge_confirm"),
+    # custom attributes and hierarchies
+    path("", include("abonent.customers.urls_structures")),
     # contacts, addresses and bank accounts (kind: contact, address, bank_account); after the fixed paths
     path("<int:pk>/<str:kind>/add/", contact_views.row_add, name="row_add"),
     path(f"{ROW}/edit/", contact_views.row_edit, name="row_edit"),

@@ -150,7 +150,9 @@ def test_a_module_adds_its_tab_without_touching_customers(client_as, monkeypatch
     assert f"<p id='calls'>3 calls with {party.pk}</p>" in page
     assert ">Payments</a>" not in page  # agents have no billing rights
     labels = re.findall(r'role="tab"[^>]*>\s*([^<]+)</a>', page)
-    assert [label.strip() for label in labels] == ["Overview", "Contacts", "Notes", "Calls", "Tasks", "History"]
+    assert [label.strip() for label in labels] == [
+        "Overview", "Contacts", "Attributes", "Hierarchies", "Notes", "Calls", "Tasks", "History",
+    ]
 
 
 def test_the_history_tab_shows_changes_readably(client_as, make_user):
