@@ -139,12 +139,12 @@ def peak_memory(fmt: str, user) -> int:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_memory_does_not_grow_with_the_number_of_rows(make_user, monkeypatch, fmt):
-    # given exports reading 250 rows at a time, of 1,000 and then of 4,000 rows
-    monkeypatch.setattr(export, "CHUNK_ROWS", 250)
+    # given exports reading 100 rows at a time, of 500 and then of 2,000 rows
+    monkeypatch.setattr(export, "CHUNK_ROWS", 100)
     user = make_user()
-    many_entries(1000)
+    many_entries(500)
     small = peak_memory(fmt, user)
-    many_entries(3000)
+    many_entries(1500)
 
     large = peak_memory(fmt, user)
 
