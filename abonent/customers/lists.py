@@ -80,7 +80,8 @@ CUSTOMERS = ListSpec(
         Column("phone", _("Phone"), display=phone),
         Column("email", _("E-mail")),
         Column("tax_id", _("Tax ID")),
-        Column("sales_rep", _("Sales rep"), display=lambda rep: rep_name(rep) if rep else ""),
+        Column("sales_rep", _("Sales rep"), display=lambda rep: rep_name(rep) if rep else "",
+               load=("first_name", "last_name", "username", "is_active")),
         Column("created", _("Created"), field="created_at", sortable=True, display=short_date),
     ],
     filters=[

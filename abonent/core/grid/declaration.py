@@ -38,6 +38,7 @@ class Column:
     display: Callable[[Any], str] | None = None  # the field's value -> the cell's text
     export: Callable[[Any], Any] | None = None  # the field's value -> the CSV/XLSX value
     css: str = ""
+    load: tuple[str, ...] = ()  # for a foreign key: the related row's fields its text needs (fewer bytes read)
     model_field: Any = dataclasses.field(default=None, compare=False, repr=False)  # set by ListSpec
 
     @property
@@ -47,37 +48,63 @@ class Column:
     def value(self, row: models.Model) -> Any:
         return getattr(row, self.attname)
 
+    def labels(self) -> dict[Any, str] | None:
+        """The labels of a choice field in the current language; None for other fields."""
+        if self.model_field is None or not self.model_field.choices:
+            return None
+        return {value: str(label) for value, label in self.model_field.flatchoices}
+
     def text(self, row: models.Model) -> str:
         """The cell's text, in the user's language and formats."""
-        value = self.value(row)
-        if self.display is not None:
-            return self.display(value)
-        if value is None or value == "":
-            return ""
-        if self.model_field is not None and self.model_field.choices:
-            return str(dict(self.model_field.flatchoices).get(value, value))
-        if isinstance(value, dt.datetime):
-            return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-        if isinstance(value, dt.date):
-            return formats.date_format(value, "SHORT_DATE_FORMAT")
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if isinstance(value, int | Decimal | float):
-            return formats.number_format(value, use_l10n=True, force_grouping=True)
-        return str(value)
+        return self.formatter()(row)
 
-    def export_value(self, row: models.Model) -> Any:
-        """The value written to an export: numbers and dates stay typed, codes become their labels."""
-        if self.export is not None:
-            return self.export(self.value(row))
-        value = self.value(row)
-        if value is None:
-            return None
-        if isinstance(value, models.Model) or (self.model_field is not None and self.model_field.choices):
-            return self.text(row)
-        if isinstance(value, dt.datetime):
-            # Spreadsheets know no time zones: the user's local time, as on the screen.
-            return timezone.localtime(value).replace(tzinfo=None)
+    def formatter(self) -> Callable[[models.Model], str]:
+        """The function giving a row's cell text; made once per page, so labels are looked up once."""
+        attname, display, labels = self.attname, self.display, self.labels()
+        if display is not None:
+            return lambda row: display(getattr(row, attname))
+        if labels is not None:
+            return lambda row: "" if (v := getattr(row, attname)) is None else labels.get(v, str(v))
+
+        def text(row: models.Model) -> str:
+            value = getattr(row, attname)
+            if value is None or value == "":
+                return ""
+            if isinstance(value, dt.datetime):
+                return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+            if isinstance(value, dt.date):
+                return formats.date_format(value, "SHORT_DATE_FORMAT")
+            if isinstance(value, bool):
+                return _("yes") if value else _("no")
+            if isinstance(value, int | Decimal | float):
+                return formats.number_format(value, use_l10n=True, force_grouping=True)
+            return str(value)
+
+        return text
+
+    def exporter(self) -> Callable[[models.Model], Any]:
+        """The function giving a row's export value: numbers and dates stay typed, codes become labels.
+
+        Made once per export, so that labels and the time zone are looked up once, not once per row.
+        """
+        attname, export, labels = self.attname, self.export, self.labels()
+        zone = timezone.get_current_timezone()
+        if export is not None:
+            return lambda row: export(getattr(row, attname))
+        if labels is not None and self.display is None:
+            return lambda row: None if (v := getattr(row, attname)) is None else labels.get(v, str(v))
+
+        def value(row: models.Model) -> Any:
+            v = getattr(row, attname)
+            if v is None:
+                return None
+            if isinstance(v, models.Model) or labels is not None:
+                return self.text(row)
+            if isinstance(v, dt.datetime):
+                # Spreadsheets know no time zones: the user's local time, as on the screen.
+                return v.astimezone(zone).replace(tzinfo=None)
+            return v
+
         return value
 
 

@@ -44,17 +44,34 @@ class Page:
     groups_total: int | None  # the rows in all groups together
 
 
-def list_queryset(state: ListState, *, ignore: tuple[str, ...] = ()) -> QuerySet:
-    """The rows the filters (but those named in `ignore`) let through, unordered, with the related rows
-    the visible columns show."""
+def filtered_queryset(state: ListState, *, ignore: tuple[str, ...] = ()) -> QuerySet:
+    """The rows the filters (but those named in `ignore`) let through, unordered."""
     queryset = state.spec.base_queryset()
     for declared in state.spec.filters:
         if declared.key not in ignore and declared.is_active(state.data):
             queryset = declared.apply(queryset, state.data)
+    return queryset
+
+
+def list_queryset(state: ListState) -> QuerySet:
+    """The filtered rows, unordered, reading just what the visible columns show (related rows joined)."""
+    queryset = filtered_queryset(state)
     related = [c.attname for c in state.columns if c.model_field is not None and c.model_field.many_to_one]
     if related:
         queryset = queryset.select_related(*related)
-    return queryset
+    fields = _fields_shown(state)
+    return queryset.only(*fields) if fields else queryset
+
+
+def _fields_shown(state: ListState) -> list[str] | None:
+    """The fields the visible columns read, so that a wide table is not read whole; None: read it all."""
+    fields = [state.sort_column.attname] if state.sort_column.attname != "pk" else []
+    for column in state.columns:
+        if column.model_field is None or not column.model_field.concrete:
+            return None  # a computed column may read any field
+        fields.append(column.attname)
+        fields.extend(f"{column.attname}__{name}" for name in column.load)
+    return list(dict.fromkeys(fields))
 
 
 def ordered(state: ListState, queryset: QuerySet, *, reverse: bool = False) -> QuerySet:
@@ -80,6 +97,7 @@ def list_page(state: ListState) -> Page:
     """One page of the list, the links to its neighbours, its count and, when grouped, the group tree."""
     size = state.spec.page_size
     queryset = list_queryset(state)
+    filtered = filtered_queryset(state)
     cursor = state.cursor
     if cursor is None:
         rows = list(ordered(state, queryset)[: size + 1])
@@ -100,13 +118,13 @@ def list_page(state: ListState) -> Page:
     groups, total, groups_cut = list_groups(state) if state.group else ([], None, False)
     grouped_filter_on = any(state.raw_filters.get(key) for key in state.group)
     if state.exact_count:
-        count, more, exact = queryset.count(), False, True
+        count, more, exact = filtered.count(), False, True
     elif total is not None and not grouped_filter_on:
         count, more, exact = total, False, True
     elif cursor is None and not has_next:
         count, more, exact = len(rows), False, True
     else:
-        count, more = count_capped(queryset, state.spec.count_cap)
+        count, more = count_capped(filtered, state.spec.count_cap)
         exact = not more
     return Page(
         rows=rows, has_next=has_next and bool(rows), has_previous=has_previous and bool(rows),
@@ -132,7 +150,7 @@ def list_groups(state: ListState) -> tuple[list[Group], int, bool]:
     filters = [state.spec.filter(key) for key in state.group]
     assert all(isinstance(f, Choice) for f in filters)
     lookups = [f.lookup for f in filters]
-    queryset = list_queryset(state, ignore=tuple(state.group)).select_related(None)
+    queryset = filtered_queryset(state, ignore=tuple(state.group))
     counts = queryset.order_by().values_list(*lookups).annotate(n=Count("pk")).order_by()
     picked = [state.data.get(f.key) or [] for f in filters]
 

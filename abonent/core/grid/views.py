@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -145,12 +147,18 @@ def grid_context(request: HttpRequest, spec: ListSpec, state: ListState, *, here
     visible = [c.key for c in state.columns]
     editor = [(c, True) for c in state.columns] + [(c, False) for c in spec.columns if c.key not in visible]
     query = state.query()
-    rows = [[(c.text(row), c.css) for c in state.columns] for row in page.rows] if page else []
+    cells = [(c.formatter(), f' class="{escape(c.css)}"' if c.css else "") for c in state.columns]
+    # Built here rather than in a template loop: fifty rows of ten cells are 500 template nodes less.
+    rows_html = mark_safe("\n".join(  # noqa: S308 - every cell's text goes through escape()
+        "<tr>" + "".join(f"<td{css}>{escape(text(row))}</td>" for text, css in cells) + "</tr>"
+        for row in (page.rows if page else [])
+    ))
     return {
         "spec": spec,
         "state": state,
         "page": page,
-        "rows": rows,
+        "rows": page.rows if page else [],
+        "rows_html": rows_html,
         "headers": _headers(state),
         "controls": _controls(state),
         "errors": [f"{state.form[name].label}: {e}" for name, errors in state.form.errors.items() for e in errors],
@@ -190,10 +198,26 @@ def _render_grid(request: HttpRequest, spec: ListSpec, state: ListState, *, temp
 # --- the views -------------------------------------------------------------------------------------
 
 
+def _without_blanks(params: QueryDict) -> QueryDict:
+    clean = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if kept := [v for v in values if v.strip()]:
+            clean.setlist(key, kept)
+    return clean
+
+
 def grid_list(request: HttpRequest, spec: ListSpec, *, template: str) -> HttpResponse:
     """The list page, or with HTMX just the list (filters, tree, table) for the page to swap in."""
-    state = list_state(spec, request.GET, user=request.user)
-    return _render_grid(request, spec, state, template=template, here=request.get_full_path())
+    # A submitted filter form sends every field, the empty ones too; the address to share leaves them out.
+    params = _without_blanks(request.GET)
+    here = _with_query(request.path, params.urlencode())
+    if params != request.GET and not request.htmx:
+        return redirect(here)
+    state = list_state(spec, params, user=request.user)
+    response = _render_grid(request, spec, state, template=template, here=here)
+    if request.htmx and params != request.GET:
+        response["HX-Push-Url"] = here
+    return response
 
 
 def grid_export(request: HttpRequest, spec: ListSpec, fmt: str) -> HttpResponse:

@@ -182,8 +182,21 @@ def test_an_htmx_request_gets_only_the_list_and_the_address_bar_follows(client_a
     assert names_on(fragment) == ["Petr Svoboda"]
     assert fragment.content.decode().startswith('<div id="grid"')
     assert 'hx-push-url="true"' in fragment.content.decode()
+    # customers' data is not kept in the browser's local storage for the back button
+    assert 'hx-history="false"' in fragment.content.decode()
     assert "HX-Request" in fragment["Vary"]
     assert "<html" in restore.content.decode()
+
+
+def test_the_empty_fields_of_a_submitted_filter_form_are_left_out_of_the_address(client_as):
+    client = client_as(Role.AGENT)
+
+    plain = client.get("/customers/?q=&stage=lead&created_from=&created_to=&group=")
+    htmx = client.get("/customers/?q=&stage=lead&group=", headers={"HX-Request": "true", "HX-Target": "grid"})
+
+    assert plain.status_code == 302 and plain["Location"] == "/customers/?stage=lead"
+    assert htmx.status_code == 200 and htmx["HX-Push-Url"] == "/customers/?stage=lead"
+    assert 'data-here="/customers/?stage=lead"' in htmx.content.decode()
 
 
 def test_the_filters_are_a_plain_form_that_works_without_javascript(client_as):

@@ -94,3 +94,16 @@ def test_every_sort_and_filter_of_the_list_has_an_index():
             missing.add(declared.model_field.name)
 
     assert missing == set(PENDING_INDEXES)
+
+
+def test_a_page_reads_only_the_fields_its_columns_show(client_as, make_user):
+    PartyFactory(sales_rep=make_user(Role.SALES_REP))
+    client = client_as(Role.AGENT)
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/customers/?cols=name,sales_rep")
+
+    [rows] = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"] and "customers_party" in q["sql"]]
+    assert '"customers_party"."name"' in rows and '"accounts_user"."last_name"' in rows
+    assert '"customers_party"."iban"' not in rows
+    assert '"accounts_user"."password"' not in rows
