@@ -2,9 +2,9 @@
 
 import dataclasses
 
+from django.contrib.auth import get_user_model
 from django.http import QueryDict
 
-from abonent.accounts.models import User
 from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, NumberRange, Related, Search
 from abonent.core.grid.state import list_state
 from abonent.core.models import AuditEntry, Channel
@@ -25,8 +25,8 @@ ENTRIES = ListSpec(
     filters=[
         Search("q", "Search", lookups=("action__icontains", "target_label__icontains")),
         Choice("channel", "Channel", choices=Channel.choices),
-        Related("actor", "Who", queryset=lambda: User.objects.order_by("username"), label_of=lambda u: u.username,
-                none_label="Nobody"),
+        Related("actor", "Who", queryset=lambda: get_user_model().objects.order_by("username"),
+                label_of=lambda u: u.username, none_label="Nobody"),
         DateRange("at", "When"),
         NumberRange("id", "Number"),
     ],
