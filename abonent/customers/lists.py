@@ -9,7 +9,7 @@ from django.utils.translation import get_language, ngettext, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from abonent.accounts.models import User
-from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Related, Search
+from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Related, Search, collation_key
 from abonent.core.roles import Role
 from abonent.customers.models import Party, PartyKind, Stage
 from abonent.customers.templatetags.customers import phone
@@ -32,7 +32,7 @@ def country_choices() -> list[tuple[str, str]]:
     if codes is None:
         codes = sorted(Party.objects.order_by().values_list("country", flat=True).distinct())
         cache.set(COUNTRIES_CACHE_KEY, codes, COUNTRIES_CACHE_SECONDS)
-    return sorted(((code, country_name(code)) for code in codes), key=lambda choice: choice[1])
+    return sorted(((code, country_name(code)) for code in codes), key=lambda choice: collation_key(choice[1]))
 
 
 def sales_reps():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,12 @@ from django.utils.translation import gettext_lazy
 NONE = "none"
 
 Label = str | Promise
+
+
+def collation_key(text: str) -> str:
+    """Sort people's words roughly as a dictionary does: "Česko" among the C's, not after "Z"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 # --- columns ---------------------------------------------------------------------------------------

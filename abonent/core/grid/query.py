@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from abonent.core.grid.declaration import NONE, Choice
+from abonent.core.grid.declaration import NONE, Choice, collation_key
 from abonent.core.grid.state import AFTER, BEFORE, ListState, cursor_encode
 
 GROUP_LIMIT = 200  # groups shown per level; a tree longer than this helps nobody
@@ -168,7 +168,7 @@ def list_groups(state: ListState) -> tuple[list[Group], int, bool]:
 
     def position(choices: list[tuple[str, str]], group: Group) -> tuple[int, str]:
         order = {value: i for i, (value, _label) in enumerate(choices)}
-        return order.get(group.value, len(order)), group.label.casefold()
+        return order.get(group.value, len(order)), collation_key(group.label)
 
     groups = sorted(tree.values(), key=lambda g: position(state.choices[filters[0].key], g))
     if len(groups) > GROUP_LIMIT:

@@ -63,11 +63,13 @@ def test_grouping_by_stage_then_sales_rep_nests_the_reps(client_as, make_user):
     assert len(names_on(client.get("/customers/?stage=customer&rep=none&group=stage&group=rep"))) == 1
 
 
-def test_countries_are_named_in_the_users_language(client_as):
-    PartyFactory(country="CZ")
+def test_countries_are_named_in_the_users_language_in_dictionary_order(client_as):
+    for country in ("RU", "CZ", "PL"):
+        PartyFactory(country=country)
     client = client_as(Role.AGENT, language="cs")
 
-    assert [label for label, _c, _h in tree(client.get("/customers/?group=country"))][1:] == ["Česko"]
+    assert [label for label, _c, _h in tree(client.get("/customers/?group=country"))][1:] == [
+        "Česko", "Polsko", "Rusko"]
 
 
 def test_a_group_by_field_that_is_not_declared_is_ignored_with_a_notice(client_as):
