@@ -186,7 +186,7 @@ def _group(state: ListState, filters: list[Choice], urls: list[str], picked: lis
     return Group(
         value=urls[-1], label=label, count=n,
         query=state.query(filters={f.key: [u] for f, u in zip(filters, urls, strict=True)}),
-        active=all(p == [u] for p, u in zip(picked, urls, strict=False)),
+        active=all(u in p for p, u in zip(picked, urls, strict=False)),
     )
 
 

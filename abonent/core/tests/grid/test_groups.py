@@ -70,3 +70,13 @@ def test_groups_count_only_the_filtered_rows(make_user):
     page = list_page(state_of("group=channel&q=import", user=make_user()))
 
     assert tree(page) == [("User interface", 2, []), ("Import", 3, [])]
+
+
+def test_every_picked_group_is_marked(make_user):
+    AuditEntryFactory(channel=Channel.API)
+    AuditEntryFactory(channel=Channel.UI)
+    AuditEntryFactory(channel=Channel.IMPORT)
+
+    page = list_page(state_of("group=channel&channel=api&channel=import", user=make_user()))
+
+    assert [(g.label, g.active) for g in page.groups] == [("User interface", False), ("API", True), ("Import", True)]
