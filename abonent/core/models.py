@@ -144,3 +144,42 @@ class Approvable(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+
+class SavedView(models.Model):
+    """A named way of looking at a list: its filters, sort, grouping and columns, private or shared."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    list_key = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    # The list's own query string (filters, sort, group, cols), as the list page reads it from the URL.
+    query = models.CharField(_("query"), max_length=2000, blank=True)
+    shared = models.BooleanField(_("shared with everyone"), default=False)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "list_key", "name"], name="one_saved_view_name_per_owner"),
+        ]
+        indexes = [models.Index(fields=["list_key", "shared"], name="saved_view_shared_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListLayout(models.Model):
+    """The columns a user chose for one list, in their order."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_layouts")
+    list_key = models.CharField(_("list"), max_length=40)
+    columns = models.JSONField(_("columns"), default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "list_key"], name="one_layout_per_user_list")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.list_key}"

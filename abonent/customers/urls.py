@@ -32,4 +32,10 @@ urlpatterns = [
     path("settings/statuses/", settings_views.statuses, name="statuses"),
     path("settings/statuses/<int:pk>/", settings_views.statuses, name="status_edit"),
     path("settings/tracking/", settings_views.tracking, name="tracking"),
+    path("export.<str:fmt>", views.party_export, name="export"),
+    path("report/", views.party_report, name="report"),
+    path("columns/", views.party_list_columns, name="columns"),
+    path("views/", views.party_view_save, name="view_save"),
+    path("views/<int:pk>/delete/", views.party_view_delete, name="view_delete"),
+    path("views/<int:pk>/pin/", views.party_view_pin, name="view_pin"),
 ]

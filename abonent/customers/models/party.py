@@ -100,7 +100,15 @@ class Party(models.Model):
                                     name="party_external_ref_unique"),
             models.CheckConstraint(condition=~models.Q(merged_into=models.F("id")), name="party_not_merged_into_self"),
         ]
-        indexes = [models.Index(fields=["name", "id"], name="party_name_keyset")]
+        indexes = [
+            # Keyset pages of the customers list: each sortable column with the id that breaks ties.
+            models.Index(fields=["name", "id"], name="party_name_keyset"),
+            models.Index(fields=["created_at", "id"], name="party_created_keyset"),
+            # Filtered pages and groups of the list: stage first, it is in most agents' filters.
+            models.Index(fields=["stage", "name", "id"], name="party_stage_name_keyset"),
+            models.Index(fields=["stage", "sales_rep"], name="party_stage_rep"),
+            models.Index(fields=["kind"], name="party_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name

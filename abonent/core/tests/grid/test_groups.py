@@ -1,0 +1,82 @@
+from abonent.core.grid.query import list_page
+from abonent.core.models import Channel
+from abonent.core.tests.factories import AuditEntryFactory
+from abonent.core.tests.grid.lists import state_of
+
+
+def tree(page) -> list:
+    return [(g.label, g.count, [(c.label, c.count) for c in g.children]) for g in page.groups]
+
+
+def test_groups_count_the_rows_of_each_value_in_the_declared_order(make_user):
+    AuditEntryFactory.create_batch(3, channel=Channel.IMPORT)
+    AuditEntryFactory.create_batch(2, channel=Channel.UI)
+
+    page = list_page(state_of("group=channel", user=make_user()))
+
+    assert tree(page) == [("User interface", 2, []), ("Import", 3, [])]
+    assert page.groups_total == 5
+
+
+def test_two_levels_nest_the_second_field_under_the_first(make_user):
+    user, alice, bob = make_user(), make_user(username="alice"), make_user(username="bob")
+    AuditEntryFactory.create_batch(2, channel=Channel.API, actor=bob)
+    AuditEntryFactory(channel=Channel.API, actor=alice)
+    AuditEntryFactory(channel=Channel.API, actor=None)
+    AuditEntryFactory(channel=Channel.UI, actor=alice)
+
+    page = list_page(state_of("group=channel&group=actor", user=user))
+
+    assert tree(page) == [
+        ("User interface", 1, [("alice", 1)]),
+        ("API", 4, [("alice", 1), ("bob", 2), ("Nobody", 1)]),
+    ]
+
+
+def test_a_group_links_to_the_list_filtered_to_it(make_user):
+    user, bob = make_user(), make_user(username="bob")
+    AuditEntryFactory.create_batch(2, channel=Channel.API, actor=bob)
+    AuditEntryFactory(channel=Channel.API, actor=None)
+    AuditEntryFactory(channel=Channel.UI, actor=None)
+    page = list_page(state_of("group=channel&group=actor", user=user))
+    api = page.groups[1]
+
+    nobody = list_page(state_of(api.children[1].query, user=user))
+    whole_api = list_page(state_of(api.query, user=user))
+
+    assert api.children[1].label == "Nobody"
+    assert [(r.channel, r.actor) for r in nobody.rows] == [(Channel.API, None)]
+    assert whole_api.count == 3
+
+
+
+def test_picking_a_group_keeps_the_others_in_the_tree_and_marks_it(make_user):
+    user = make_user()
+    AuditEntryFactory.create_batch(2, channel=Channel.API)
+    AuditEntryFactory(channel=Channel.UI)
+    api = list_page(state_of("group=channel", user=user)).groups[1]
+
+    page = list_page(state_of(api.query, user=user))
+
+    assert [(g.label, g.count, g.active) for g in page.groups] == [("User interface", 1, False), ("API", 2, True)]
+    assert (page.count, [r.channel for r in page.rows]) == (2, [Channel.API, Channel.API])
+
+
+def test_groups_count_only_the_filtered_rows(make_user):
+    AuditEntryFactory.create_batch(3, channel=Channel.IMPORT, action="import.done")
+    AuditEntryFactory.create_batch(2, channel=Channel.UI, action="ui.done")
+    AuditEntryFactory.create_batch(2, channel=Channel.UI, action="import.started")
+
+    page = list_page(state_of("group=channel&q=import", user=make_user()))
+
+    assert tree(page) == [("User interface", 2, []), ("Import", 3, [])]
+
+
+def test_every_picked_group_is_marked(make_user):
+    AuditEntryFactory(channel=Channel.API)
+    AuditEntryFactory(channel=Channel.UI)
+    AuditEntryFactory(channel=Channel.IMPORT)
+
+    page = list_page(state_of("group=channel&channel=api&channel=import", user=make_user()))
+
+    assert [(g.label, g.active) for g in page.groups] == [("User interface", False), ("API", True), ("Import", True)]
