@@ -20,6 +20,7 @@ from abonent.accounts.services import rights_seed_defaults, team_create, user_cr
 from abonent.core.models import Channel
 from abonent.core.roles import Role
 from abonent.core.services import audit_record
+from abonent.customers.demo_structures import demo_structures_load
 from abonent.customers.identifiers import iban_normalise, phone_normalise, tax_id_normalise
 from abonent.customers.models import (
     Address,
@@ -161,6 +162,7 @@ def demo_load(*, customers: int, batch: int = 2000) -> dict[str, int]:
             created += _save(pending)
             pending = []
     created += _save(pending)
+    demo_structures_load()
     if created:
         audit_record(actor=None, action="abonent.customers.demo.loaded", channel=Channel.SYSTEM,
                      note=f"{created} demo customers")

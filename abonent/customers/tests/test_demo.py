@@ -1,3 +1,4 @@
+import datetime as dt
 from collections import Counter
 
 import phonenumbers
@@ -14,8 +15,9 @@ from stdnum.ru import inn as ru_inn
 from abonent.accounts.models import Team, User
 from abonent.core.models import AuditEntry
 from abonent.core.roles import Role
+from abonent.customers.attribute_selectors import attribute_values
 from abonent.customers.demo import DEMO_PASSWORD, demo_load, demo_party
-from abonent.customers.models import Party, PartyKind, Stage
+from abonent.customers.models import AttributeValue, NodeMembership, Party, PartyKind, Stage, Structure
 
 TAX_ID_CHECKS = {"CZ": cz_dic, "PL": pl_nip, "RO": ro_cui, "RU": ru_inn}
 
@@ -131,3 +133,17 @@ def test_a_demo_customer_is_the_same_every_time(db):
 
     fields = ["kind", "name", "country", "email", "phone", "tax_id", "vat_id", "iban", "stage", "external_ref"]
     assert [getattr(first, f) for f in fields] == [getattr(second, f) for f in fields]
+
+
+def test_the_demo_has_attributes_and_two_independent_hierarchies_in_use(demo):
+    assert set(Structure.objects.values_list("code", flat=True)) == {"sales-organisation", "billing-groups"}
+    party = Party.objects.filter(country="PL").order_by("external_ref").first()
+    shown = {a.definition.code: a.text for a in attribute_values(party=party, on=dt.date.today(), language="cs")}
+    assert shown["segment"] in {"Domácnosti", "Velké firmy", "Malé firmy"}
+    branch = NodeMembership.objects.get(party=party, node__structure__code="sales-organisation").node
+    assert [n.name for n in branch.get_ancestors()] == ["Abonent Telecom", "Poland"]
+    values = AttributeValue.objects.count()
+
+    demo_load(customers=40)
+
+    assert AttributeValue.objects.count() == values
