@@ -61,7 +61,7 @@ def _value_initial(value: AttributeValue | None) -> dict:
 
 def _render_tab(
     request: HttpRequest, party: Party, *, editing: AttributeDefinition | None = None,
-    form: AttributeValueForm | None = None, notice: str = "",
+    form: AttributeValueForm | None = None, notice: str = "", as_tab: bool = False,
 ) -> HttpResponse:
     today = timezone.localdate()
     as_of = _as_of(request)
@@ -76,19 +76,23 @@ def _render_tab(
         "as_of": as_of, "today": today, "editing": editing, "form": form, "notice": notice,
         "can_write": request.user.module_access("customers") >= Access.WRITE and as_of is None,
     }
+    fragment = render(request, "customers/attributes/tab.html", context)
+    # The registered tab is always the fragment: the customer page puts it in place.
+    if as_tab:
+        return fragment
     # Alone for HTMX; inside the customer page (tab "attributes") for a plain request.
-    return with_errors(request, party, "attributes", render(request, "customers/attributes/tab.html", context))
+    return with_errors(request, party, "attributes", fragment)
 
 
 @module_required("customers", Access.READ)
 def attributes_tab(request: HttpRequest, party: Party) -> HttpResponse:
     """The customer page's Attributes tab: today's values (or `?as_of=` a past day's) and their history."""
-    return _render_tab(request, party)
+    return _render_tab(request, party, as_tab=True)
 
 
 @module_required("customers", Access.READ)
 def party_attributes(request: HttpRequest, pk: int) -> HttpResponse:
-    return attributes_tab(request, get_object_or_404(Party, pk=pk))
+    return _render_tab(request, get_object_or_404(Party, pk=pk))
 
 
 @module_required("customers", Access.WRITE)

@@ -278,7 +278,7 @@ def _day(value: str) -> dt.date | None:
 
 
 def _render_tab(request: HttpRequest, party: Party, *, place_form: PlaceForm | None = None, notice: str = "",
-                error: str = "") -> HttpResponse:
+                error: str = "", as_tab: bool = False) -> HttpResponse:
     today = timezone.localdate()
     as_of = _day(request.GET.get("as_of", ""))
     placing = place_form.data.get("structure") if place_form is not None else request.GET.get("place", "")
@@ -293,19 +293,23 @@ def _render_tab(request: HttpRequest, party: Party, *, place_form: PlaceForm | N
         "placing": placing_structure, "query": query, "results": results, "notice": notice, "error": error,
         "place_form": place_form, "can_write": request.user.module_access("customers") >= Access.WRITE and not as_of,
     }
+    fragment = render(request, "customers/hierarchies/tab.html", context)
+    # The registered tab is always the fragment: the customer page puts it in place.
+    if as_tab:
+        return fragment
     # Alone for HTMX; inside the customer page (tab "hierarchy") for a plain request.
-    return with_errors(request, party, "hierarchy", render(request, "customers/hierarchies/tab.html", context))
+    return with_errors(request, party, "hierarchy", fragment)
 
 
 @module_required("customers", Access.READ)
 def hierarchy_tab(request: HttpRequest, party: Party) -> HttpResponse:
     """The customer page's Hierarchy tab: the party's node in every structure, with paths, to place or remove."""
-    return _render_tab(request, party)
+    return _render_tab(request, party, as_tab=True)
 
 
 @module_required("customers", Access.READ)
 def party_hierarchy(request: HttpRequest, pk: int) -> HttpResponse:
-    return hierarchy_tab(request, get_object_or_404(Party, pk=pk))
+    return _render_tab(request, get_object_or_404(Party, pk=pk))
 
 
 def _tab_done(request: HttpRequest, party: Party, notice: str) -> HttpResponse:

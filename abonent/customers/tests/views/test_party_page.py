@@ -241,3 +241,14 @@ def test_a_note_written_around_the_services_is_still_cleaned_when_shown(client_a
 
     assert "<script>alert(1)" not in page and "onclick" not in page
     assert '<div class="note-body"><p>hi</p></div>' in page
+
+
+@pytest.mark.parametrize("key", ["overview", "contacts", "attributes", "hierarchy", "notes", "tasks", "history"])
+def test_every_tab_opened_by_address_sits_once_inside_the_page(client_as, key):
+    party = person()
+
+    page = client_as(Role.ADMINISTRATOR).get(f"/customers/{party.pk}/", {"tab": key}).content.decode()
+
+    assert page.count('class="shell-nav"') == 1
+    assert page.count("<html") == 1
+    assert 'aria-selected="true"' in page or 'class="nav-link active"' in page
