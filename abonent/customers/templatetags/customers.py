@@ -1,6 +1,7 @@
 import phonenumbers
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -49,13 +50,20 @@ def iban(value: str) -> str:
 
 _NOUNS = {
     "party": _("Customer"), "contact": _("Contact"), "address": _("Address"), "bank_account": _("Bank account"),
-    "note": _("Note"), "task": _("Task"),
+    "note": _("Note"), "task": _("Task"), "attribute": _("Attribute"), "placement": _("Hierarchy"),
 }
+# "Customer: created" reads as a noun and what happened to it; the context keeps these apart from labels.
 _VERBS = {
-    "created": _("created"), "changed": _("changed"), "added": _("added"), "removed": _("removed"),
-    "moved": _("moved here from a merged duplicate"), "done": _("done"), "reopened": _("opened again"),
-    "stage_changed": _("stage changed"), "tags_changed": _("tags changed"), "merged": _("a duplicate merged in"),
-    "merged_into": _("merged into another customer"),
+    "created": pgettext_lazy("history", "created"), "changed": pgettext_lazy("history", "changed"),
+    "added": pgettext_lazy("history", "added"), "removed": pgettext_lazy("history", "removed"),
+    "moved": pgettext_lazy("history", "moved here from a merged duplicate"),
+    "done": pgettext_lazy("history", "done"), "reopened": pgettext_lazy("history", "opened again"),
+    "stage_changed": pgettext_lazy("history", "stage changed"),
+    "tags_changed": pgettext_lazy("history", "tags changed"),
+    "merged": pgettext_lazy("history", "a duplicate merged in"),
+    "merged_into": pgettext_lazy("history", "merged into another customer"),
+    "set": pgettext_lazy("history", "value set"), "cleared": pgettext_lazy("history", "value ended"),
+    "placed": pgettext_lazy("history", "placed in a node"),
 }
 
 
