@@ -143,9 +143,17 @@ class AttributeValue(models.Model):
         if kind == AttributeType.TEXT:
             return {"": self.text, **self.text_translations} if self.text_translations else self.text
         if kind == AttributeType.NUMBER:
-            return self.number
+            return _plain_number(self.number)
         if kind == AttributeType.DATE:
             return self.date
         if kind == AttributeType.CHOICE:
             return self.choice.code if self.choice else None
         return self.boolean
+
+
+def _plain_number(number):
+    """628.000000 → 628 and 2.500 → 2.5 (the column keeps six decimals; history should not show them)."""
+    if number is None:
+        return None
+    plain = number.normalize()
+    return plain.quantize(1) if plain.as_tuple().exponent > 0 else plain

@@ -34,3 +34,14 @@ def test_the_tracking_page_offers_attributes_and_structures_by_code(db):
 
     assert "segment" in offered["attribute"]
     assert "placement" in offered
+
+
+def test_a_number_is_recorded_in_the_history_without_trailing_zeros(make_user):
+    party = PartyFactory(kind="organisation", name="Firma")
+    employees = AttributeDefinitionFactory(code="employees", type=AttributeType.NUMBER)
+
+    attribute_set(party=party, definition=employees, value=628, active_from=dt.date(2026, 1, 1),
+                  by=make_user(Role.AGENT))
+
+    entry = AuditEntry.objects.get(action="abonent.customers.attribute.set")
+    assert entry.changes == {"employees": [None, "628"]}
