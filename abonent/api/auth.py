@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from abonent.accounts import two_factor
+from abonent.accounts.middleware import SUPPORTED
 from abonent.accounts.services import api_token_authenticate
 from abonent.core.permissions import has_access
 from abonent.core.roles import Access
@@ -18,11 +20,24 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
             request.abonent_channel = "api"
+            # The locale middleware ran before the token was read: speak the user's language as a session does.
+            if user.language in SUPPORTED:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 
 class StaffSessionAuth(SessionAuth):
     """The signed-in browser session; ninja checks the CSRF token for unsafe methods."""
+
+    def __call__(self, request: HttpRequest):
+        user = self.authenticate(request, None)
+        if user is None:
+            # Nobody is signed in: 401, not the CSRF check's 403, which would send a caller with a mistyped
+            # token looking for a cookie problem.
+            return None
+        self._get_key(request)  # checks the CSRF token of unsafe methods (403 when it is missing or wrong)
+        return user
 
     def authenticate(self, request: HttpRequest, key: str | None):
         if "HTTP_AUTHORIZATION" in request.META:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query
 
 from abonent.accounts.models import User
+from abonent.api import customer_rows, customers, errors
 from abonent.api.auth import StaffSessionAuth, TokenAuth, require
 from abonent.api.schemas import AuditEntryOut, ErrorOut, MeOut, UserOut
 from abonent.core.roles import Access
@@ -21,6 +22,10 @@ api = NinjaAPI(
     auth=[TokenAuth(), StaffSessionAuth()],
     urls_namespace="api",
 )
+errors.install(api)
+customers.install(api)
+api.add_router("/customers", customers.router)
+api.add_router("/customers", customer_rows.router)
 
 PAGE_LIMIT = 200
 

@@ -12,7 +12,8 @@ ANONYMOUS = "anonymous"
 ROLES = [Role.CUSTOMER, Role.AGENT, Role.SALES_REP, Role.MANAGER, Role.ADMINISTRATOR, Role.SUPERADMIN]
 
 # path → the module read right it needs; None: any signed-in caller (it describes only the caller).
-ENDPOINTS = {"/api/me": None, "/api/users": "accounts", "/api/audit": "audit"}
+# Paths with parameters, and the writes, are in their own module's table (test_customers_api.CALLS).
+ENDPOINTS = {"/api/me": None, "/api/users": "accounts", "/api/audit": "audit", "/api/customers": "customers"}
 
 
 def expected_status(module: str | None, role: str) -> int:
@@ -34,7 +35,7 @@ def test_the_table_names_every_role_and_every_endpoint(client):
     schema = client.get("/api/openapi.json").json()
 
     assert set(ROLES) == set(Role.values)
-    assert set(schema["paths"]) == set(ENDPOINTS)
+    assert {path for path in schema["paths"] if "{" not in path} == set(ENDPOINTS)
 
 
 @pytest.mark.parametrize(("path", "role", "status"), TABLE)
