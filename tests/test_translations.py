@@ -26,7 +26,9 @@ def test_placeholders_survive_translation(language):
     catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     placeholder = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
     for entry in catalogue.translated_entries():
-        assert sorted(placeholder.findall(entry.msgid)) == sorted(placeholder.findall(entry.msgstr)), entry.msgid
+        wanted = sorted(placeholder.findall(entry.msgid_plural or entry.msgid))
+        for translation_ in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            assert sorted(placeholder.findall(translation_)) == wanted, (entry.msgid, translation_)
 
 
 @pytest.mark.parametrize(
