@@ -96,6 +96,7 @@ CUSTOMERS = ListSpec(
         Choice("country", _("Country"), choices=country_choices),
         Related("rep", _("Sales rep"), field="sales_rep", queryset=sales_reps, label_of=rep_name,
                 none_label=_("No sales rep")),
+        Search("city", _("City"), lookups=("city__iexact",), max_length=100),  # the whole name, any case
         DateRange("created", _("Created"), field="created_at"),
     ],
     group_by=["stage", "country", "rep", "kind"],
