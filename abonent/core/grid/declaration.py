@@ -373,6 +373,10 @@ class ListSpec:
     queryset: Callable[[], QuerySet] | None = None
     page_size: int = 50
     count_cap: int = 10_000  # counting stops here: "more than 10,000"
+    # Group counts are exact up to this many rows; above it they are estimated from a sample of
+    # `group_sample` rows (ids spread over the table) and shown as "≈ 12 000", with "count exactly".
+    group_exact_limit: int = 100_000
+    group_sample: int = 50_000
     count_label: Callable[[int], str] | None = None  # "1 234 customers"
     export_name: str = ""
     empty_text: Label = gettext_lazy("Nothing here yet.")

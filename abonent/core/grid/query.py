@@ -3,20 +3,34 @@
 Fast on millions of rows because: the page is found by comparing (sort value, id) with the boundary row
 of the previous page, never by OFFSET; the total is counted only up to the list's cap ("more than
 10,000") unless the user asks for the exact figure; group counts are one GROUP BY, run only when the
-user groups.
+user groups, and over many rows they are estimated from a fixed-size sample ("≈ 12 000") unless the user
+asks for exact counts.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, F, Func, Q, QuerySet
+from django.utils import formats
 
 from abonent.core.grid.declaration import NONE, Choice, collation_key
 from abonent.core.grid.state import AFTER, BEFORE, ListState, cursor_encode
 
 GROUP_LIMIT = 200  # groups shown per level; a tree longer than this helps nobody
+SAMPLE_WINDOWS = 100  # an estimate reads its sample as this many runs of consecutive ids, spread evenly
+INTEGER_KEYS = ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField")
+
+
+def count_text(n: int, *, estimated: bool = False) -> str:
+    """A count as the tree shows it: "1,234", or "≈ 12,000" for an estimate."""
+    text = formats.number_format(n, use_l10n=True, force_grouping=True)
+    return f"≈\u00a0{text}" if estimated else text
 
 
 @dataclass
@@ -27,6 +41,11 @@ class Group:
     query: str  # the list filtered to this group
     active: bool
     children: list[Group] = field(default_factory=list)
+    estimated: bool = False  # the count is estimated from a sample (see group_counts)
+
+    @property
+    def shown(self) -> str:
+        return count_text(self.count, estimated=self.estimated)
 
 
 @dataclass
@@ -42,6 +61,11 @@ class Page:
     groups: list[Group]
     groups_cut: bool  # some groups are left out of the tree (more than GROUP_LIMIT)
     groups_total: int | None  # the rows in all groups together
+    groups_estimated: bool = False  # the group counts are estimates from a sample
+
+    @property
+    def groups_total_shown(self) -> str:
+        return "" if self.groups_total is None else count_text(self.groups_total, estimated=self.groups_estimated)
 
 
 def filtered_queryset(state: ListState, *, ignore: tuple[str, ...] = ()) -> QuerySet:
@@ -115,11 +139,11 @@ def list_page(state: ListState) -> Page:
         has_next, has_previous = True, len(rows) > size
         rows = rows[:size][::-1]
 
-    groups, total, groups_cut = list_groups(state) if state.group else ([], None, False)
+    groups, total, groups_cut, estimated = list_groups(state) if state.group else ([], None, False, False)
     grouped_filter_on = any(state.raw_filters.get(key) for key in state.group)
     if state.exact_count:
         count, more, exact = filtered.count(), False, True
-    elif total is not None and not grouped_filter_on:
+    elif total is not None and not grouped_filter_on and not estimated:
         count, more, exact = total, False, True
     elif cursor is None and not has_next:
         count, more, exact = len(rows), False, True
@@ -131,7 +155,7 @@ def list_page(state: ListState) -> Page:
         next_query=state.query(cursor=(AFTER, _token(state, rows[-1])), count=True) if rows else None,
         previous_query=state.query(cursor=(BEFORE, _token(state, rows[0])), count=True) if rows else None,
         count=count, count_more=more, count_exact=exact, groups=groups, groups_cut=groups_cut,
-        groups_total=total,
+        groups_total=total, groups_estimated=estimated,
     )
 
 
@@ -141,8 +165,8 @@ def count_capped(queryset: QuerySet, cap: int) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
-def list_groups(state: ListState) -> tuple[list[Group], int, bool]:
-    """The group tree with counts, its total, and whether it was cut.
+def list_groups(state: ListState) -> tuple[list[Group], int, bool, bool]:
+    """The group tree with counts, its total, whether it was cut, and whether the counts are estimates.
 
     One GROUP BY over the filtered rows, leaving out the filters on the grouped fields themselves: the
     tree keeps every group while one of them is picked, so the user can click from group to group.
@@ -151,11 +175,12 @@ def list_groups(state: ListState) -> tuple[list[Group], int, bool]:
     assert all(isinstance(f, Choice) for f in filters)
     lookups = [f.lookup for f in filters]
     queryset = filtered_queryset(state, ignore=tuple(state.group))
-    counts = queryset.order_by().values_list(*lookups).annotate(n=Count("pk")).order_by()
+    counts, estimated = group_counts(queryset, lookups, exact_limit=state.spec.group_exact_limit,
+                                     sample=state.spec.group_sample, exact=state.exact_count)
     picked = [state.data.get(f.key) or [] for f in filters]
 
     tree: dict[str, Group] = {}
-    total, cut = 0, False
+    total, cut = 0.0, False
     for *values, n in counts:
         total += n
         urls = [f.url_value(v) for f, v in zip(filters, values, strict=True)]
@@ -177,7 +202,80 @@ def list_groups(state: ListState) -> tuple[list[Group], int, bool]:
         group.children.sort(key=lambda g: position(state.choices[filters[1].key], g))
         if len(group.children) > GROUP_LIMIT:
             group.children, cut = group.children[:GROUP_LIMIT], True
-    return groups, total, cut
+    if estimated:
+        # Rounded only now, so that a group's estimate is its rows' estimate, not a sum of rounded ones.
+        for group in [*groups, *(child for g in groups for child in g.children)]:
+            group.count, group.estimated = about(group.count), True
+        return groups, about(total), cut, True
+    return groups, int(total), cut, False
+
+
+def group_counts(queryset: QuerySet, lookups: list[str], *, exact_limit: int, sample: int,
+                 exact: bool = False) -> tuple[list[tuple[Any, ...]], bool]:
+    """The rows of each combination of the lookups' values: ([(*values, rows), ...], whether estimated).
+
+    Exact when asked, and when the rows are few (at most `exact_limit`). Over more rows a GROUP BY would
+    read them all, so the counts are estimated instead from a sample of about `sample` ids: SAMPLE_WINDOWS
+    runs of consecutive ids spread evenly over the table, each read from the primary key index, whatever
+    the table's size. The sample is the same on every request, so the estimates do not flicker; a group
+    too small to be in the sample is missing from an estimated tree (the page says so). The estimated
+    counts are floats, rounded by the caller.
+    """
+
+    def grouped(rows: QuerySet) -> list[tuple[Any, ...]]:
+        # COUNT(*), not COUNT(id): an index holding the grouped fields then answers without the table.
+        return list(rows.order_by().values_list(*lookups).annotate(n=Count("*")).order_by())
+
+    windows = None if exact else _sample_windows(queryset, sample=sample, exact_limit=exact_limit)
+    if windows is None:
+        return grouped(queryset), False
+    condition, fraction = windows
+    if connections[queryset.db].vendor == "sqlite":
+        # SQLite would walk a whole index on the grouped field (to save a sort), testing each row against
+        # the id ranges: seconds on a million rows. Grouping by +field, which it cannot take from an index,
+        # makes it read just the ranges from the primary key (its "MULTI-INDEX OR"): milliseconds.
+        names = [f"_g{i}" for i in range(len(lookups))]
+        plain = {name: _Unindexed(F(lookup)) for name, lookup in zip(names, lookups, strict=True)}
+        sampled = list(queryset.filter(condition).order_by().values(**plain).annotate(n=Count("*")).order_by()
+                       .values_list(*names, "n"))
+    else:
+        sampled = grouped(queryset.filter(condition))
+    if sum(n for *_values, n in sampled) / fraction <= exact_limit:
+        return grouped(queryset), False  # few rows pass the filters: counting them all is cheap
+    return [(*values, n / fraction) for *values, n in sampled], True
+
+
+def _sample_windows(queryset: QuerySet, *, sample: int, exact_limit: int) -> tuple[Q, float] | None:
+    """The condition selecting the sample's ids and the share of all ids it covers; None: count exactly."""
+    model = queryset.model
+    if model._meta.pk.get_internal_type() not in INTEGER_KEYS:
+        return None
+    ids = model._base_manager.using(queryset.db).order_by("pk").values_list("pk", flat=True)
+    low, high = ids.first(), ids.last()
+    if low is None or high - low + 1 <= exact_limit:
+        return None  # a table with no more ids than that holds no more rows
+    span = high - low + 1
+    windows = min(SAMPLE_WINDOWS, sample)
+    width = max(1, sample // windows)
+    if windows * width * 2 > span:
+        return None
+    step = span / windows
+    starts = [low + int(step * i) for i in range(windows)]
+    condition = functools.reduce(operator.or_, (Q(pk__gte=start, pk__lt=start + width) for start in starts))
+    return condition, windows * width / span
+
+
+class _Unindexed(Func):
+    """The value itself, written +value: SQLite's planner then uses no index for it (see group_counts)."""
+
+    template = "+%(expressions)s"
+
+
+def about(n: float) -> int:
+    """An estimate rounded to two significant digits: 569 874 → 570 000, 1 234 → 1 200, 37 → 37."""
+    if n < 100:
+        return max(1, round(n))  # a group seen in the sample has rows
+    return int(round(n, 1 - int(math.log10(n))))
 
 
 def _group(state: ListState, filters: list[Choice], urls: list[str], picked: list[list[str]], n: int) -> Group:

@@ -1,7 +1,7 @@
 from abonent.core.grid.query import list_page
 from abonent.core.models import Channel
 from abonent.core.tests.factories import AuditEntryFactory
-from abonent.core.tests.grid.lists import state_of
+from abonent.core.tests.grid.lists import spec, state_of
 
 
 def tree(page) -> list:
@@ -80,3 +80,65 @@ def test_every_picked_group_is_marked(make_user):
     page = list_page(state_of("group=channel&channel=api&channel=import", user=make_user()))
 
     assert [(g.label, g.active) for g in page.groups] == [("User interface", False), ("API", True), ("Import", True)]
+
+
+# --- over many rows the counts are estimated from a sample ------------------------------------------
+
+# A tiny limit and sample stand for 100,000 and 50,000: over 10 rows the tree is estimated from 20 ids.
+SAMPLED = spec(group_exact_limit=10, group_sample=20)
+
+
+def test_over_the_exact_limit_group_counts_are_estimates_from_a_sample(make_user):
+    user = make_user()
+    AuditEntryFactory.create_batch(30, channel=Channel.IMPORT)
+    AuditEntryFactory.create_batch(10, channel=Channel.UI)
+
+    page = list_page(state_of("group=channel", user=user, list_spec=SAMPLED))
+
+    assert page.groups_estimated
+    assert [(g.label, g.estimated) for g in page.groups] == [("User interface", True), ("Import", True)]
+    ui, imports = (g.count for g in page.groups)
+    assert 5 <= ui <= 15 and 20 <= imports <= 40
+    assert page.groups[0].shown.startswith("≈")
+    # the list's own count is not taken from the estimates
+    assert (page.count, page.count_more) == (12, True)
+
+
+def test_the_estimate_is_the_same_on_every_request(make_user):
+    user = make_user()
+    for n in range(40):
+        AuditEntryFactory(channel=Channel.IMPORT if n % 3 else Channel.UI)
+
+    first = list_page(state_of("group=channel", user=user, list_spec=SAMPLED))
+    again = list_page(state_of("group=channel", user=user, list_spec=SAMPLED))
+
+    assert tree(first) == tree(again)
+
+
+def test_asking_for_the_exact_count_counts_the_groups_exactly(make_user):
+    user = make_user()
+    AuditEntryFactory.create_batch(30, channel=Channel.IMPORT)
+    AuditEntryFactory.create_batch(10, channel=Channel.UI)
+
+    page = list_page(state_of("group=channel&count=exact", user=user, list_spec=SAMPLED))
+
+    assert not page.groups_estimated
+    assert tree(page) == [("User interface", 10, []), ("Import", 30, [])]
+
+
+def test_a_few_filtered_rows_of_a_big_table_are_counted_exactly(make_user):
+    user = make_user()
+    AuditEntryFactory.create_batch(36, channel=Channel.IMPORT, action="import.done")
+    AuditEntryFactory.create_batch(4, channel=Channel.UI, action="ui.done")
+
+    page = list_page(state_of("group=channel&q=ui.", user=user, list_spec=SAMPLED))
+
+    assert not page.groups_estimated
+    assert tree(page) == [("User interface", 4, [])]
+    assert (page.groups_total, page.count, page.count_exact) == (4, 4, True)
+
+
+def test_estimates_are_rounded_to_two_significant_digits():
+    from abonent.core.grid.query import about
+
+    assert [about(n) for n in (0.4, 37.2, 99.6, 1234, 569_874, 1_000_400)] == [1, 37, 100, 1200, 570_000, 1_000_000]

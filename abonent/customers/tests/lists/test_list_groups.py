@@ -2,6 +2,7 @@ import re
 from html import unescape
 
 from abonent.core.roles import Role
+from abonent.customers.lists import CUSTOMERS
 from abonent.customers.models import Stage
 from abonent.customers.tests.factories import PartyFactory
 from abonent.customers.tests.lists.pages import names_on
@@ -79,3 +80,20 @@ def test_a_group_by_field_that_is_not_declared_is_ignored_with_a_notice(client_a
 
     assert "The list cannot be grouped by “email”." in page
     assert 'class="grid-tree"' not in page
+
+
+def test_a_big_tree_says_its_counts_are_estimates_and_offers_exact_ones(client_as, monkeypatch):
+    # A tiny limit and sample stand for the real 100,000 and 50,000 rows.
+    monkeypatch.setattr(CUSTOMERS, "group_exact_limit", 10)
+    monkeypatch.setattr(CUSTOMERS, "group_sample", 20)
+    PartyFactory.create_batch(30, stage=Stage.CUSTOMER)
+    PartyFactory.create_batch(10, stage=Stage.LEAD)
+    client = client_as(Role.AGENT)
+
+    estimated = client.get("/customers/?group=stage").content.decode()
+    exact = client.get("/customers/?group=stage&count=exact")
+
+    assert 'class="grid-tree-estimate' in estimated and "≈" in estimated
+    assert 'href="/customers/?group=stage&amp;count=exact"' in estimated
+    assert [(label, count) for label, count, _href in tree(exact)] == [("All", "40"), ("Lead", "10"),
+                                                                        ("Customer", "30")]
