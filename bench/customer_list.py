@@ -168,11 +168,6 @@ def drop_database(vendor: str, url: str, data_dir: Path) -> None:
 # --- loading ---------------------------------------------------------------------------------------
 
 
-def default_of(field) -> Any:
-    value = field.get_default()
-    return value if value != "" or not field.null else None
-
-
 def create_staff() -> tuple[Any, list[Any]]:
     from abonent.accounts.models import User
     from abonent.accounts.services import rights_seed_defaults
@@ -256,7 +251,7 @@ class Loader:
     def __init__(self, vendor: str, url: str, models: list[Any]) -> None:
         self.vendor, self.url, self.models = vendor, url, models
         self.fields = {m: list(m._meta.concrete_fields) for m in models}
-        self.defaults = {m: {f.attname: default_of(f) for f in self.fields[m]} for m in models}
+        self.defaults = {m: {f.attname: f.get_default() for f in self.fields[m]} for m in models}
         self.counters = dict.fromkeys(models, 0)
         if vendor == "postgresql":
             import psycopg
@@ -405,7 +400,7 @@ def group_note(client, url: str) -> str:
     return "estimated" if 'class="grid-tree-estimate' in text else "exact"
 
 
-def measure(manager, reps: list[Any], *, requests: int, deep: int, seed: int) -> dict[str, Any]:
+def measure(manager, *, requests: int, deep: int, seed: int) -> dict[str, Any]:
     from django.db.models import Count
     from django.test import Client
 
@@ -517,7 +512,7 @@ def main() -> None:
         analyze(vendor, url)  # after a reuse too: new indexes on expressions need their statistics
         print("measuring", file=sys.stderr, flush=True)
         load_before = os.getloadavg()
-        results = measure(manager, reps, requests=args.requests, deep=args.deep, seed=args.seed)
+        results = measure(manager, requests=args.requests, deep=args.deep, seed=args.seed)
         load_after = os.getloadavg()
         summary = {
             "database": vendor, "customers": args.customers, **results,
