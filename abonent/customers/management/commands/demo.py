@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from abonent.core.demo import demo_steps_run
 from abonent.customers.demo import DEMO_PASSWORD, DEMO_STAFF, demo_load
 from abonent.customers.models import Party
 
@@ -26,6 +28,8 @@ class Command(BaseCommand):
                 f"Demo data ready: {result['staff']} staff users, {result['customers_created']} customers "
                 f"created, {result['customers_total']} in all."
             ))
+            for line in demo_steps_run(now=timezone.now()):
+                self.stdout.write(f"  {line}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_STAFF:
             self.stdout.write(f"  {login.username:<11} {login.role.label}")
