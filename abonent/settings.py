@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "abonent.core",
     "abonent.accounts",
     "abonent.customers",
+    "abonent.banking",
 ]
 
 MIDDLEWARE = [
