@@ -103,10 +103,10 @@ def parse(data: bytes) -> ParsedFile:
 
 def _balance(item: Field) -> tuple[Decimal, dt.date, str]:
     match = BALANCE.match(item.value.strip())
-    where = f"line {item.line}: :{item.tag}:"
+    where = f"line {item.line}: :{item.tag}"
     if not match:
         raise StatementFormatError(
-            _("%(where)s balance '%(value)s' is not a C/D mark, date, currency and amount")
+            _("%(where)s: balance '%(value)s' is not a C/D mark, date, currency and amount")
             % {"where": where, "value": item.value}
         )
     mark, day, currency, amount_text = match.groups()
@@ -119,7 +119,7 @@ def _yymmdd(text: str, *, where: str) -> dt.date:
         return dt.date(two_digit_year(int(text[:2])), int(text[2:4]), int(text[4:6]))
     except ValueError:
         raise StatementFormatError(
-            _("%(where)s date '%(value)s' is not a date (YYMMDD)") % {"where": where, "value": text}
+            _("%(where)s: date '%(value)s' is not a date (YYMMDD)") % {"where": where, "value": text}
         ) from None
 
 
@@ -175,12 +175,12 @@ _LINE_HEAD = re.compile(r"^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z](?=\d))?")
 
 
 def _line(item: Field, *, currency: str) -> ParsedLine:
-    where = f"line {item.line}: :61:"
+    where = f"line {item.line}: :61"
     first = item.lines[0]
     head = _LINE_HEAD.match(first)
     if not head:
         raise StatementFormatError(
-            _("%(where)s '%(value)s' does not start with a date (YYMMDD) and a C/D mark") % {"where": where,
+            _("%(where)s: '%(value)s' does not start with a date (YYMMDD) and a C/D mark") % {"where": where,
                                                                                            "value": first[:20]}
         )
     value_day, entry_day, mark, _funds = head.groups()
@@ -198,7 +198,7 @@ def _line(item: Field, *, currency: str) -> ParsedLine:
             booking = dt.date(value_date.year, int(entry_day[:2]), int(entry_day[2:]))
         except ValueError:
             raise StatementFormatError(
-                _("%(where)s entry date '%(value)s' is not a date (MMDD)") % {"where": where, "value": entry_day}
+                _("%(where)s: entry date '%(value)s' is not a date (MMDD)") % {"where": where, "value": entry_day}
             ) from None
         # A booking on 2 January for value 31 December, or the other way round, crosses the year.
         if booking.month == 1 and value_date.month == 12:
