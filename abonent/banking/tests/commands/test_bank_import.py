@@ -34,7 +34,7 @@ def test_every_sample_file_imports_and_a_second_import_finds_only_duplicates():
 
         assert first["duplicates"] == 0, path.name
         assert (second["statements"], second["lines"], second["duplicates"]) == (0, 0, first["lines"]), path.name
-    assert BankStatementLine.objects.count() == 165  # the sum of the line counts in test_samples.EXPECTED
+    assert BankStatementLine.objects.count() == 166  # the sum of the line counts in test_samples.EXPECTED
 
 
 def test_the_account_option_registers_the_account_given():
