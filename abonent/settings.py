@@ -118,6 +118,9 @@ else:
         "immediate": TESTING,
     }
 
+# Bank APIs polled for new statement lines (docs/banking.md); tests point these at a local stub.
+ABONENT_FIO_API_URL = os.environ.get("ABONENT_FIO_API_URL", "https://fioapi.fio.cz/v1/rest").rstrip("/")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
