@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "treebeard",
     "abonent.core",
     "abonent.accounts",
+    "abonent.notifications",
     "abonent.customers",
 ]
 
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "abonent.core.context_processors.shell",
+                "abonent.notifications.context_processors.bell",
             ],
         },
     }
