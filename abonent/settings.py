@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "abonent.core",
     "abonent.accounts",
     "abonent.customers",
+    "abonent.contracts",
+    "abonent.billing",
 ]
 
 MIDDLEWARE = [
