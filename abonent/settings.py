@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "abonent.accounts",
     "abonent.notifications",
     "abonent.customers",
+    "abonent.contracts",
+    "abonent.billing",
 ]
 
 MIDDLEWARE = [
