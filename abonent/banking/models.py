@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from abonent.billing.models import ExpectedPayment, Payment
 from abonent.core.models import Channel
 from abonent.customers.models import Party
 
@@ -131,8 +132,11 @@ class BankStatementLine(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=MatchState.choices, default=MatchState.UNMATCHED)
     explanation = models.CharField(_("explanation"), max_length=300, blank=True)
     confidence = models.PositiveSmallIntegerField(_("confidence"), default=0)  # percent
+    # The customer the line was matched or is suggested for, and for a suggestion the item it would pay first.
     party = models.ForeignKey(Party, verbose_name=_("customer"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
+    expected_payment = models.ForeignKey(ExpectedPayment, verbose_name=_("expected payment"), null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("imported"))
 
     class Meta:
@@ -158,6 +162,23 @@ class BankStatementLine(models.Model):
     @property
     def is_credit(self) -> bool:
         return self.amount > 0
+
+
+class LinePayment(models.Model):
+    """A payment recorded from a bank line: one for a matched line, one per customer for a split line."""
+
+    line = models.ForeignKey(BankStatementLine, on_delete=models.PROTECT, related_name="payments")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="bank_line")
+    created_at = models.DateTimeField(_("matched"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("payment from a bank line")
+        verbose_name_plural = _("payments from bank lines")
+
+    def __str__(self) -> str:
+        return f"{self.line_id} → {self.payment_id}"
 
 
 class SignConvention(models.TextChoices):
