@@ -15,7 +15,6 @@ from abonent.banking.matching import payment_entry
 from abonent.banking.models import BankStatementLine, LinePayment, MatchState
 from abonent.billing.bank_payments import bank_payment_withdraw, bank_payments_record
 from abonent.billing.models import ExpectedPayment
-from abonent.billing.services import allocation_add, payment_allocate
 from abonent.core.models import Channel
 from abonent.core.services import AbonentError, audit_record
 from abonent.customers.models import Party
@@ -67,6 +66,7 @@ def line_split(*, line: BankStatementLine, shares: Sequence[Share], by: Any, now
         payments = bank_payments_record(entries=[
             payment_entry(line, party_id=share.party.pk, amount=share.amount,
                           contract_id=share.item.contract_id if share.item else None,
+                          item_id=share.item.pk if share.item else None,
                           note=_("Bank statement %(statement)s") % {"statement": line.statement})
             for share in shares], by=by, channel=channel, now=now)
         LinePayment.objects.bulk_create([LinePayment(line=line, payment=payment, created_at=now,
@@ -99,15 +99,8 @@ def line_accept(*, line: BankStatementLine, by: Any, now: dt.datetime, channel: 
 def line_assign(*, line: BankStatementLine, item: ExpectedPayment, by: Any, now: dt.datetime,
                 channel: str = Channel.UI) -> BankStatementLine:
     """The whole line for the customer of a chosen expected payment, that item first (found by searching)."""
-    line = line_split(line=line, shares=[Share(party=item.party, amount=line.amount, item=item)], by=by, now=now,
+    return line_split(line=line, shares=[Share(party=item.party, amount=line.amount, item=item)], by=by, now=now,
                       channel=channel)
-    # bank_payments_record pays the item's contract first; the chosen item itself must come first of all.
-    payment = line.payments.select_related("payment").first().payment
-    allocated = payment.allocations.filter(expected_payment=item).exists()
-    if not allocated and payment.unallocated > 0 and item.outstanding > 0:
-        allocation_add(payment=payment, expected_payment=item, by=by, channel=channel, now=now)
-        payment_allocate(payment=payment, now=now, by=by, channel=channel)
-    return line
 
 
 def line_ignore(*, line: BankStatementLine, by: Any, now: dt.datetime, reason: str = "",

@@ -264,13 +264,13 @@ def _closed_days(days: set[dt.date]) -> set[dt.date]:
 
 
 def payment_entry(line: BankStatementLine, *, party_id: int, amount: Decimal, contract_id: int | None = None,
-                  note: str = "") -> BankPaymentEntry:
+                  item_id: int | None = None, note: str = "") -> BankPaymentEntry:
     symbols, creditor = line_references(line)
     return BankPaymentEntry(
         party_id=party_id, amount=amount, currency=line.currency, received_on=line.booking_date,
         reference=(sorted(symbols) or sorted(creditor) or [""])[0],
         counterparty_account=line_iban(line) or line.counterparty_account,
-        counterparty_name=line.counterparty_name, note=note, contract_id=contract_id,
+        counterparty_name=line.counterparty_name, note=note, contract_id=contract_id, item_id=item_id,
     )
 
 

@@ -42,6 +42,7 @@ class BankPaymentEntry:
     counterparty_name: str = ""
     note: str = ""
     contract_id: int | None = None  # the contract the reference names: its items are paid first
+    item_id: int | None = None  # an item chosen by hand: paid before anything else
 
 
 def _chunks(values: Sequence[int]) -> list[list[int]]:
@@ -87,7 +88,7 @@ def bank_payments_record(
             )
             candidates = sorted(
                 (i for i in items[entry.party_id] if i.currency == entry.currency),
-                key=lambda i, c=entry.contract_id: (i.contract_id != c, i.due_date, i.pk),
+                key=lambda i, c=entry.contract_id, f=entry.item_id: (i.pk != f, i.contract_id != c, i.due_date, i.pk),
             )
             for item in candidates:
                 left = payment.amount - payment.allocated_amount
