@@ -8,8 +8,12 @@ class BankingConfig(AppConfig):
     verbose_name = _("Banking")
 
     def ready(self) -> None:
+        from abonent.banking.demo import demo_load
+        from abonent.core.demo import DemoStep, demo_step_register
         from abonent.core.navigation import NavEntry, register
         from abonent.core.roles import Access
+
+        demo_step_register(DemoStep("banking", demo_load, order=300))
 
         register(NavEntry("banking", _("Matching"), "banking:matching:list", "link-45deg", order=50))
         register(NavEntry("banking", _("Bank lines"), "banking:list", "bank", order=51))

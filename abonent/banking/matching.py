@@ -39,7 +39,8 @@ from abonent.customers.models import BankAccount as CustomerBankAccount
 AUTO_CONFIDENCE = 80
 DATE_WINDOW = dt.timedelta(days=30)
 NAME_SIMILARITY = 0.8
-NAME_CANDIDATES = 50  # customers owing the same amount compared by name, at most
+NAME_CANDIDATES = 50  # customers owing the same amount compared by name similarity, at most
+NAME_KEY_CANDIDATES = 5000  # ... and compared by the exact name (accents, case, word order aside), at most
 CHUNK = 2000
 RF_IN_TEXT = re.compile(r"RF\d{2}(?:\s?[A-Z0-9]){1,21}")
 
@@ -187,7 +188,7 @@ def _by_amount_and_name(lines: Sequence[BankStatementLine]) -> dict[int, Decisio
                     .annotate(owed=models_owed(outstanding)).filter(owed__in=chunk)
                     .values("owed").annotate(n=Count("id"), first=Min("id")).order_by())
             groups.update({(currency, row["owed"]): row["n"] for row in rows})
-    small = {key for key, n in groups.items() if n <= NAME_CANDIDATES}
+    small = {key for key, n in groups.items() if n <= NAME_KEY_CANDIDATES}
     items: dict[tuple[str, Decimal], list[dict]] = defaultdict(list)
     for currency in {c for c, _a in small}:
         amounts = [a for c, a in small if c == currency]
@@ -197,6 +198,7 @@ def _by_amount_and_name(lines: Sequence[BankStatementLine]) -> dict[int, Decisio
                     .values("id", "owed", "due_date", "party_id", "party__merged_into_id", "party__name",
                             "contract_id", "contract__number"))
             for row in rows:
+                row["name_key"] = name_key(row["party__name"])
                 items[(currency, row["owed"])].append(row)
     for line in lines:
         candidates = [row for row in items.get((line.currency, line.amount), [])
@@ -218,8 +220,13 @@ def _by_amount_and_name(lines: Sequence[BankStatementLine]) -> dict[int, Decisio
         nearest: dict[int, dict] = {}  # per customer, the item due nearest the booking
         for row in sorted(candidates, key=lambda r: (abs(r["due_date"] - line.booking_date), r["id"])):
             nearest.setdefault(row["party__merged_into_id"] or row["party_id"], row)
-        scored = sorted(((name_similarity(line.counterparty_name, row["party__name"]), row)
-                         for row in nearest.values()), key=lambda pair: -pair[0])
+        if len(nearest) > NAME_CANDIDATES:  # many owe this amount: only the same name counts
+            key = name_key(line.counterparty_name)
+            same = [row for row in nearest.values() if row["name_key"] == key]
+            scored = [(1.0, row) for row in same] + [(0.0, row) for row in nearest.values() if row not in same][:1]
+        else:
+            scored = sorted(((name_similarity(line.counterparty_name, row["party__name"]), row)
+                             for row in nearest.values()), key=lambda pair: -pair[0])
         best, row = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         if best >= NAME_SIMILARITY and best - runner_up >= 0.1:
