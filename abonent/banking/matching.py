@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from abonent.banking.models import BankStatementLine, LinePayment, MatchState
 from abonent.banking.parsing.base import compact, looks_like_iban
-from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record
+from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record, rows_update
 from abonent.billing.models import ExpectedPayment
 from abonent.contracts.models import Contract
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
@@ -327,8 +327,7 @@ def lines_match(*, lines: Sequence[BankStatementLine], by: Any, channel: str, no
             LinePayment(line=line, payment=payment, created_at=now,
                         created_by=by if getattr(by, "is_authenticated", False) else None)
             for (line, _d), payment in zip(auto, payments, strict=True)], batch_size=1000)
-    BankStatementLine.objects.bulk_update(
-        changed, ["state", "confidence", "explanation", "party", "expected_payment"], batch_size=1000)
+    rows_update(BankStatementLine, ["state", "confidence", "explanation", "party", "expected_payment"], changed)
     outcome.matched = sum(1 for line in credits if line.state == MatchState.MATCHED)
     outcome.suggested = sum(1 for line in credits if line.state == MatchState.SUGGESTED)
     outcome.unmatched = len(credits) + len(foreign) - outcome.matched - outcome.suggested
