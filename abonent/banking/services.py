@@ -276,9 +276,11 @@ def _statement_store(
     result.duplicates += len(parsed.lines) - len(fresh)
     if not fresh and (parsed.lines or not keep_empty):
         return []
+    days = [line.booking_date for line in parsed.lines]
     statement = BankStatement.objects.create(
-        account=account, format=fmt, number=parsed.number[:80], period_from=parsed.period_from,
-        period_to=parsed.period_to, currency=parsed.currency or account.currency,
+        account=account, format=fmt, number=parsed.number[:80],
+        period_from=parsed.period_from or (min(days) if days else None),
+        period_to=parsed.period_to or (max(days) if days else None), currency=parsed.currency or account.currency,
         opening_balance=parsed.opening_balance, closing_balance=parsed.closing_balance, line_count=len(fresh),
         file_name=filename[:200], file_checksum=file_checksum, fingerprint=fingerprint, imported_by=by,
         imported_at=now, channel=channel,

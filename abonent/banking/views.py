@@ -195,8 +195,10 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
                                       now=timezone.now())
         except AbonentError as error:
             form.add_error("file", str(error))
+    totals = [(currency, result.credit_total.get(currency), result.debit_total.get(currency))
+              for currency in sorted({*result.credit_total, *result.debit_total})] if result else []
     return render(request, "banking/upload.html", {
-        "form": form, "result": result,
+        "form": form, "result": result, "totals": totals,
         "statements": BankStatement.objects.filter(pk__in=result.statement_ids).select_related("account")
         if result else [],
     })
