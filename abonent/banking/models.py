@@ -89,6 +89,7 @@ class BankStatement(models.Model):
         indexes = [
             models.Index(fields=["imported_at", "id"], name="bank_statement_imported"),
             models.Index(fields=["account", "imported_at"], name="bank_statement_account"),
+            models.Index(fields=["format"], name="bank_statement_format"),
         ]
 
     def __str__(self) -> str:
