@@ -63,15 +63,15 @@ def line_split(*, line: BankStatementLine, shares: Sequence[Share], by: Any, now
         for share in shares:
             if share.item is not None and share.item.party_id != share.party.pk:
                 raise MatchingError(_("The expected payment chosen is not %(customer)s's.") % {"customer": share.party})
-        payments = bank_payments_record(entries=[
+        payment_ids = bank_payments_record(entries=[
             payment_entry(line, party_id=share.party.pk, amount=share.amount,
                           contract_id=share.item.contract_id if share.item else None,
                           item_id=share.item.pk if share.item else None,
                           note=_("Bank statement %(statement)s") % {"statement": line.statement})
             for share in shares], by=by, channel=channel, now=now)
-        LinePayment.objects.bulk_create([LinePayment(line=line, payment=payment, created_at=now,
+        LinePayment.objects.bulk_create([LinePayment(line=line, payment_id=payment_id, created_at=now,
                                                      created_by=by if getattr(by, "is_authenticated", False) else None)
-                                         for payment in payments])
+                                         for payment_id in payment_ids])
         old = line.state
         line.state = MatchState.MATCHED if total == line.amount else MatchState.PARTIAL
         parties = {share.party.pk for share in shares}

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from abonent.banking.models import BankStatementLine, LinePayment, MatchState
 from abonent.banking.parsing.base import compact, looks_like_iban
-from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record, rows_update
+from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record, rows_insert, rows_update
 from abonent.billing.models import ExpectedPayment
 from abonent.contracts.models import Contract
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
@@ -319,14 +319,14 @@ def lines_match(*, lines: Sequence[BankStatementLine], by: Any, channel: str, no
     for line, contract in wanting_item:
         line.expected_payment_id = firsts.get(contract)
     if auto:
-        payments = bank_payments_record(
+        payment_ids = bank_payments_record(
             entries=[payment_entry(line, party_id=d.party_id, amount=line.amount, contract_id=d.contract_id,
                                    note=_("Bank statement %(statement)s") % {"statement": line.statement_id})
                      for line, d in auto], by=by, channel=channel, now=now)
-        LinePayment.objects.bulk_create([
-            LinePayment(line=line, payment=payment, created_at=now,
-                        created_by=by if getattr(by, "is_authenticated", False) else None)
-            for (line, _d), payment in zip(auto, payments, strict=True)], batch_size=1000)
+        actor = by.pk if getattr(by, "is_authenticated", False) else None
+        rows_insert(LinePayment, ["line", "payment", "created_at", "created_by"],
+                    [[line.pk, payment_id, now, actor] for (line, _d), payment_id in zip(auto, payment_ids,
+                                                                                         strict=True)])
     rows_update(BankStatementLine, ["state", "confidence", "explanation", "party", "expected_payment"], changed)
     outcome.matched = sum(1 for line in credits if line.state == MatchState.MATCHED)
     outcome.suggested = sum(1 for line in credits if line.state == MatchState.SUGGESTED)

@@ -8,13 +8,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from abonent.banking.models import BankAccount, BankStatement, BankStatementLine, CsvProfile
+from abonent.banking.models import BankAccount, BankStatement, BankStatementLine, CsvProfile, MatchState
 from abonent.banking.parsing import (
     CsvLayout,
     ParsedAccount,
@@ -24,10 +25,18 @@ from abonent.banking.parsing import (
     statement_parse,
 )
 from abonent.banking.parsing.base import account_identifier, compact, counterparty_iban, looks_like_iban
+from abonent.billing.bank_payments import rows_insert
 from abonent.core.models import Channel
 from abonent.core.services import AbonentError, audit_record, changed_fields
 
 CENT = Decimal("0.01")
+LINE_COLUMNS = (
+    "account_id", "statement_id", "position", "booking_date", "value_date", "amount", "currency",
+    "counterparty_account", "counterparty_iban", "counterparty_bank_code", "counterparty_name", "variable_symbol",
+    "constant_symbol", "specific_symbol", "end_to_end_id", "structured_reference", "remittance",
+    "bank_transaction_id", "checksum", "created_at", "state", "explanation", "confidence", "party_id",
+    "expected_payment_id",
+)
 CHUNK = 2000  # rows per IN (...) query: well under SQLite's limit on query parameters
 
 
@@ -286,24 +295,25 @@ def _statement_store(
         imported_at=now, channel=channel,
     )
     country = _country(account)
-    rows = [
-        BankStatementLine(
-            account=account, statement=statement, position=position, booking_date=line.booking_date,
-            value_date=line.value_date, amount=line.amount, currency=line.currency or statement.currency,
-            counterparty_account=line.counterparty_account[:60],
-            counterparty_iban=counterparty_iban(line.counterparty_account, line.counterparty_bank_code,
+    values = [
+        {"account_id": account.pk, "statement_id": statement.pk, "position": position,
+         "booking_date": line.booking_date, "value_date": line.value_date, "amount": line.amount,
+         "currency": line.currency or statement.currency, "counterparty_account": line.counterparty_account[:60],
+         "counterparty_iban": counterparty_iban(line.counterparty_account, line.counterparty_bank_code,
                                                 country)[:34],
-            counterparty_bank_code=line.counterparty_bank_code[:11], counterparty_name=line.counterparty_name[:200],
-            variable_symbol=line.variable_symbol[:20], constant_symbol=line.constant_symbol[:10],
-            specific_symbol=line.specific_symbol[:20], end_to_end_id=line.end_to_end_id[:100],
-            structured_reference=line.structured_reference[:60], remittance=line.remittance,
-            bank_transaction_id=line.bank_transaction_id[:100], checksum=checksum, created_at=now,
-        )
+         "counterparty_bank_code": line.counterparty_bank_code[:11], "counterparty_name": line.counterparty_name[:200],
+         "variable_symbol": line.variable_symbol[:20], "constant_symbol": line.constant_symbol[:10],
+         "specific_symbol": line.specific_symbol[:20], "end_to_end_id": line.end_to_end_id[:100],
+         "structured_reference": line.structured_reference[:60], "remittance": line.remittance,
+         "bank_transaction_id": line.bank_transaction_id[:100], "checksum": checksum, "created_at": now,
+         "state": MatchState.UNMATCHED, "explanation": "", "confidence": 0, "party_id": None,
+         "expected_payment_id": None}
         for position, (line, checksum) in enumerate(fresh, start=1)
     ]
-    created = BankStatementLine.objects.bulk_create(rows, batch_size=1000)
-    if not all(row.pk for row in created):  # backends that do not return ids: read them back
-        created = list(BankStatementLine.objects.filter(statement=statement).order_by("position"))
+    # Written as rows, not model objects (thousands per statement); matching reads them as plain records.
+    ids = rows_insert(BankStatementLine, LINE_COLUMNS,
+                      [[row[name] for name in LINE_COLUMNS] for row in values], returning=True)
+    created = [SimpleNamespace(pk=pk, id=pk, **row) for pk, row in zip(ids, values, strict=True)]
     audit_record(actor=by, action="abonent.banking.statement.imported", target=statement, channel=channel, now=now,
                  changes={"lines": (None, len(created)), "file": (None, filename)})
     result.statements += 1

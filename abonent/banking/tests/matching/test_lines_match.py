@@ -46,9 +46,10 @@ def test_a_line_quoting_the_contracts_variable_symbol_is_matched_and_pays_its_ol
         contract.party, D("310.00"), PaymentSource.BANK, dt.date(2026, 1, 16))
     first = ExpectedPayment.objects.filter(contract=contract).order_by("due_date").first()
     assert (first.paid_amount, first.status) == (D("310.00"), ItemStatus.PAID)
-    assert AuditEntry.objects.filter(action="abonent.billing.payment.recorded", subject_id=str(contract.party.pk),
-                                     channel=Channel.IMPORT).count() == 1
-    assert AuditEntry.objects.filter(action="abonent.billing.payment.allocated").count() == 1
+    recorded = AuditEntry.objects.get(action="abonent.billing.payment.recorded", subject_id=str(contract.party.pk),
+                                      channel=Channel.IMPORT)
+    assert recorded.target_id == str(payment.pk)
+    assert recorded.changes["allocated"] == [None, [f"{first.pk}: 310.00"]]
 
 
 def test_a_creditor_reference_in_the_message_finds_the_contract():
