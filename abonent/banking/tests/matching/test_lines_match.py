@@ -183,3 +183,16 @@ def test_names_are_compared_without_accents_case_or_word_order():
     assert name_similarity("Novák Jan, Ing.", "Jan Novák") == 1.0
     assert name_similarity("Jana Nováková", "Jan Novák") < 0.95
     assert name_similarity("ACME s.r.o.", "Jan Novák") < 0.5
+
+
+def test_among_many_customers_owing_the_amount_only_the_same_name_is_suggested(monkeypatch):
+    monkeypatch.setattr("abonent.banking.matching.NAME_CANDIDATES", 1)  # as if thousands owed 310.00
+    novak = active_contract(party=PartyFactory(name="Jan Novák"))
+    active_contract(party=PartyFactory(name="Jana Nováková"))
+    same, similar = (BankLineFactory(amount=D("310.00"), counterparty_name=name)
+                     for name in ("NOVÁK JAN", "NOVAKOVA JAN"))
+
+    match(same, similar)
+
+    assert (same.state, same.party) == (MatchState.SUGGESTED, novak.party)
+    assert similar.state == MatchState.UNMATCHED
