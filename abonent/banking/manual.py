@@ -34,7 +34,8 @@ class Share:
 
 
 def _locked(line: BankStatementLine) -> BankStatementLine:
-    return BankStatementLine.objects.select_for_update().select_related("statement", "party").get(pk=line.pk)
+    return (BankStatementLine.objects.select_for_update(of=("self",)).select_related("statement", "party")
+            .get(pk=line.pk))
 
 
 def _assert_open(line: BankStatementLine) -> None:

@@ -14,6 +14,7 @@ whose changes name the items it paid; the one-by-one services write one entry pe
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -54,41 +55,95 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _array_type(field: models.Field) -> str:
+    kind = field.db_type(connection) or "text"
+    return "text" if kind == "jsonb" else kind
+
+
+def _column_values(fields: list[models.Field], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Per column, the rows' values as PostgreSQL receives them (JSON as text, cast back in the query)."""
+    columns = []
+    for index, field in enumerate(fields):
+        if isinstance(field, models.JSONField):
+            columns.append([json.dumps(row[index]) for row in rows])
+        else:
+            columns.append([field.get_db_prep_save(row[index], connection) for row in rows])
+    return columns
+
+
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *,
                 returning: bool = False) -> list[int]:
-    """Insert rows (values in the order of `fields`) with multi-row INSERTs; the new ids when `returning`."""
+    """Insert rows (values in the order of `fields`) in a few statements; the new ids, in order, when `returning`.
+
+    PostgreSQL: the ids are taken from the table's sequence first, then every row goes in one
+    INSERT ... SELECT FROM unnest(one array per column). SQLite: multi-row INSERT ... RETURNING.
+    """
+    if not rows:
+        return []
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model, quoted
-        _quoted(meta.db_table), ", ".join(_quoted(f.column) for f in columns))
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    ids: list[int] = []
+    table = _quoted(meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids: list[int] = []
+            if returning:
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                               [meta.db_table, meta.pk.column, len(rows)])
+                ids = [row[0] for row in cursor.fetchall()]
+                columns = [meta.pk, *columns]
+                rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
+            names = [f"c{i}" for i in range(len(columns))]
+            picked = ", ".join(f"u.{n}::jsonb" if isinstance(f, models.JSONField) else f"u.{n}"
+                               for n, f in zip(names, columns, strict=True))
+            arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in columns)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(_quoted(f.column) for f in columns)}) "  # noqa: S608 - quoted names
+                f"SELECT {picked} FROM unnest({arrays}) AS u({', '.join(names)})",
+                _column_values(columns, rows))
+            return ids
+        head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model, quoted
+            table, ", ".join(_quoted(f.column) for f in columns))
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        found: list[int] = []
         for start in range(0, len(rows), INSERT_ROWS):
             chunk = rows[start:start + INSERT_ROWS]
             params = [f.get_db_prep_save(value, connection) for row in chunk
                       for f, value in zip(columns, row, strict=True)]
-            sql = head + ", ".join([one] * len(chunk))  # noqa: S608 - names from the model, quoted
+            sql = head + ", ".join([one] * len(chunk))
             if returning:
                 cursor.execute(sql + " RETURNING " + _quoted(meta.pk.column), params)
-                ids += [row[0] for row in cursor.fetchall()]
+                found += [row[0] for row in cursor.fetchall()]
             else:
                 cursor.execute(sql, params)
-    return ids
+        return found
 
 
 def rows_update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Any]) -> None:
-    """Save `fields` of many rows (objects with those attributes and `pk`) with one prepared UPDATE each,
-    sent together (executemany). Django's bulk_update builds a CASE per row and field: seconds for thousands.
+    """Save `fields` of many rows (objects with those attributes and `pk`) in one statement (PostgreSQL:
+    UPDATE ... FROM unnest) or prepared UPDATEs sent together (SQLite). Django's bulk_update builds a CASE
+    per row and field: seconds for thousands.
     """
+    rows = list(rows)
+    if not rows:
+        return
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, quoted
-        _quoted(meta.db_table), ", ".join(f"{_quoted(f.column)} = %s" for f in columns), _quoted(meta.pk.column))
-    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk] for row in rows]
-    if params:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+    table = _quoted(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            everything = [meta.pk, *columns]
+            names = [f"c{i}" for i in range(len(everything))]
+            values = [[row.pk, *(getattr(row, f.attname) for f in columns)] for row in rows]
+            assigned = ", ".join(f"{_quoted(f.column)} = u.{n}" for f, n in zip(columns, names[1:], strict=True))
+            arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in everything)
+            cursor.execute(
+                f"UPDATE {table} SET {assigned} FROM unnest({arrays}) AS u({', '.join(names)}) "  # noqa: S608
+                f"WHERE {table}.{_quoted(meta.pk.column)} = u.c0", _column_values(everything, values))
+            return
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, quoted
+            table, ", ".join(f"{_quoted(f.column)} = %s" for f in columns), _quoted(meta.pk.column))
+        cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns]
+                                 + [row.pk] for row in rows])
 
 
 def _chunks(values: Iterable[int]) -> list[list[int]]:
