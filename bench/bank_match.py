@@ -218,14 +218,19 @@ def main() -> None:
         load_seconds = round(time.perf_counter() - t0, 1)
         data, truth = statement(customers, args.lines, rng=rng, now=now)
         print(f"importing and matching {args.lines:,} lines", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
+        load_before = os.getloadavg()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = statement_import(data=data, filename="bench.xml", by=None, channel=Channel.IMPORT, now=now)
         seconds = round(time.perf_counter() - t0, 2)
+        # CPU time of this process alone (the database server's is not in it): what a busy machine distorts least.
+        cpu_seconds = round(time.process_time() - c0, 2)
+        load_after = os.getloadavg()
         summary = {
-            "database": vendor, "seconds": seconds, **score(truth, result.statement_ids),
+            "database": vendor, "seconds": seconds, "cpu_seconds": cpu_seconds, **score(truth, result.statement_ids),
             "customers": args.customers, "lines": result.lines, "matched": result.matched,
             "suggested": result.suggested, "unmatched": result.unmatched, "file_bytes": len(data),
-            "load_seconds": load_seconds, **machine(vendor),
+            "load_seconds": load_seconds, "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in load_after], **machine(vendor),
             "total_seconds": round(time.perf_counter() - started, 1),
         }
     finally:
