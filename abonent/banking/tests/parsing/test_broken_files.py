@@ -140,3 +140,14 @@ def test_a_csv_profile_column_missing_from_the_file_is_named():
     data = b"Datum;Betrag\n01.02.2024;1\n"
 
     assert "“Částka”" in broken(data, format="csv", csv=LAYOUT)
+
+
+def test_a_camt054_notification_is_read_like_a_statement():
+    data = (sample("viafintech_052_valid_example.xml").replace(b"camt.052.001.02", b"camt.054.001.04")
+            .replace(b"BkToCstmrAcctRpt", b"BkToCstmrDbtCdtNtfctn").replace(b"<Rpt>", b"<Ntfctn>")
+            .replace(b"</Rpt>", b"</Ntfctn>"))
+
+    parsed = statement_parse(data=data)
+
+    assert parsed.format == "camt054"
+    assert [str(line.amount) for line in parsed.lines] == ["2.00", "3.00"]
