@@ -163,28 +163,30 @@ def aging(*, on: dt.date, party: Party | None = None) -> list[Aging]:
 
 def aging_by_party(
     *, on: dt.date, currency: str | None = None, overdue_only: bool = True, limit: int | None = None,
-    after: tuple[Decimal, int] | None = None,
+    after: tuple[str, Decimal, int] | None = None,
 ) -> list[Aging]:
-    """One row per customer and currency, the most overdue first; `after` continues a page (keyset)."""
+    """One row per customer and currency: by currency, the most owed first; `after` continues a page (keyset
+    on currency, amount and customer)."""
     items = ExpectedPayment.objects.open()
     if currency:
         items = items.filter(currency=currency)
     if overdue_only:
         items = items.filter(due_date__lt=on)
     rows = (items.values("party_id", "currency").annotate(**_bucket_sums(on))
-            .annotate(total=Sum(F("amount") - F("paid_amount"), output_field=MONEY_FIELD))
-            .order_by("-total", "party_id", "currency"))
+            .annotate(owed=Sum(F("amount") - F("paid_amount"), output_field=MONEY_FIELD))
+            .order_by("currency", "-owed", "party_id"))
     if after is not None:
-        total, party_id = after
-        rows = rows.filter(Q(total__lt=total) | Q(total=total, party_id__gt=party_id))
+        last_currency, owed, party_id = after
+        rows = rows.filter(Q(currency__gt=last_currency) | Q(currency=last_currency, owed__lt=owed)
+                           | Q(currency=last_currency, owed=owed, party_id__gt=party_id))
     if limit is not None:
         rows = rows[:limit]
     rows = list(rows)
     parties = Party.objects.in_bulk({r["party_id"] for r in rows})
     result = []
     for row in rows:
-        row.pop("total")
-        result.append(Aging(party=parties.get(row.pop("party_id")), **row))
+        owed = row.pop("owed")
+        result.append(Aging(party=parties.get(row.pop("party_id")), extra={"owed": owed}, **row))
     return result
 
 
