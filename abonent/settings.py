@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "treebeard",
     "abonent.core",
     "abonent.accounts",
+    "abonent.notifications",
     "abonent.customers",
     "abonent.contracts",
     "abonent.billing",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "abonent.core.context_processors.shell",
+                "abonent.notifications.context_processors.bell",
             ],
         },
     }

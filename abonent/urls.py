@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/", include("abonent.customers.urls")),
     path("contracts/", include("abonent.contracts.urls")),
     path("billing/", include("abonent.billing.urls")),
+    path("notifications/", include("abonent.notifications.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
