@@ -1,5 +1,6 @@
 """Abonent settings: one file, driven by the environment."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -169,6 +170,18 @@ USE_I18N = True
 FORMAT_MODULE_PATH = ["abonent.formats"]
 USE_TZ = True
 CURRENCIES = ["CZK", "PLN", "RON", "RUB", "EUR"]
+# The company's accounts customers pay into, one per currency, for payment orders, statements and reminders.
+# ABONENT_PAYEE_ACCOUNTS is JSON: {"CZK": {"iban": "CZ65...", "bic": "GIBACZPX"}, "RUB": {"account": "4070...",
+# "bic": "044525225", "bank": "...", "correspondent": "3010..."}}; the defaults are demo accounts.
+BILLING_PAYEE_NAME = os.environ.get("ABONENT_PAYEE_NAME", "Abonent Telecom s.r.o.")
+BILLING_PAYEE_ACCOUNTS = json.loads(os.environ.get("ABONENT_PAYEE_ACCOUNTS") or "null") or {
+    "CZK": {"iban": "CZ6508000000192000145399", "bic": "GIBACZPX"},
+    "EUR": {"iban": "AT611904300234573201", "bic": "BKAUATWW"},
+    "PLN": {"iban": "PL61109010140000071219812874", "bic": "WBKPPLPP"},
+    "RON": {"iban": "RO49AAAA1B31007593840000", "bic": "BTRLRO22"},
+    "RUB": {"account": "40702810900000012345", "bic": "044525225", "bank": "ПАО Сбербанк",
+            "correspondent": "30101810400000000225"},
+}
 DEFAULT_CURRENCY = os.environ.get("ABONENT_DEFAULT_CURRENCY", "CZK")
 
 STATIC_URL = "/static/"

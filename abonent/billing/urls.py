@@ -1,6 +1,6 @@
 from django.urls import path
 
-from abonent.billing import arrears_views, views
+from abonent.billing import arrears_views, document_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("payments/<int:pk>/allocate/", views.payment_allocate_view, name="payment_allocate"),
     path("payments/<int:pk>/refund/", views.payment_refund_view, name="payment_refund"),
     path("allocations/<int:pk>/remove/", views.allocation_remove_view, name="allocation_remove"),
+    path("customers/<int:pk>/payment-order/", document_views.order, name="order"),
+    path("customers/<int:pk>/statement/", document_views.statement, name="statement"),
+    path("customers/<int:pk>/arrears/", document_views.arrears_statement, name="arrears_statement"),
     path("arrears/", arrears_views.arrears, name="arrears"),
     path("arrears/export.<str:fmt>", arrears_views.arrears_export, name="arrears_export"),
     path("payments/export.<str:fmt>", views.payments_export, name="export"),
