@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import segno
+import segno.helpers
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
