@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "abonent.customers",
     "abonent.contracts",
     "abonent.billing",
+    "abonent.banking",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,9 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
     }
+
+# Bank APIs polled for new statement lines (docs/banking.md); tests point these at a local stub.
+ABONENT_FIO_API_URL = os.environ.get("ABONENT_FIO_API_URL", "https://fioapi.fio.cz/v1/rest").rstrip("/")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

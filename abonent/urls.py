@@ -11,6 +11,7 @@ urlpatterns = [
     path("contracts/", include("abonent.contracts.urls")),
     path("billing/", include("abonent.billing.urls")),
     path("notifications/", include("abonent.notifications.urls")),
+    path("banking/", include("abonent.banking.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
