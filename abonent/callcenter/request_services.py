@@ -172,8 +172,7 @@ def request_create(
         raise RequestError(_("The request type “%(name)s” is no longer used.") % {"name": request_type.name})
     document_date = document_date or timezone.localdate(now)
     defaults = _party_defaults(party)
-    values = {**{f: None for f in EDITABLE}, **{k: v for k, v in defaults.items()},
-              **{k: v for k, v in details.items() if v not in (None, "")}}
+    values = {**dict.fromkeys(EDITABLE), **defaults, **{k: v for k, v in details.items() if v not in (None, "")}}
     values["request_type"], values["document_date"] = request_type, document_date
     values["priority"] = values["priority"] or 2
     values["team"] = values["team"] or request_type.team
