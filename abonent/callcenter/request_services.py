@@ -141,7 +141,8 @@ def least_loaded_member(*, team: Team, now: dt.datetime) -> User | None:
 # --- create ----------------------------------------------------------------------------------------
 
 
-def _party_defaults(party: Party) -> dict[str, Any]:
+def party_defaults(party: Party) -> dict[str, Any]:
+    """What a new request of the customer starts with: their contact and primary address."""
     address = Address.objects.filter(party=party).order_by("-is_primary", "pk").first()
     return {
         "contact_person": party.name if party.kind == "person" else "",
@@ -171,7 +172,7 @@ def request_create(
     if not request_type.active:
         raise RequestError(_("The request type “%(name)s” is no longer used.") % {"name": request_type.name})
     document_date = document_date or timezone.localdate(now)
-    defaults = _party_defaults(party)
+    defaults = party_defaults(party)
     values = {**dict.fromkeys(EDITABLE), **defaults, **{k: v for k, v in details.items() if v not in (None, "")}}
     values["request_type"], values["document_date"] = request_type, document_date
     values["priority"] = values["priority"] or 2

@@ -113,6 +113,7 @@ class ServiceRequest(models.Model):
             models.Index(fields=["created_at", "id"], name="request_created_keyset"),
             # The main list filtered by status, priority and zone, and grouped by status.
             models.Index(fields=["status", "priority", "zone"], name="request_status_priority_zone"),
+            models.Index(fields=["priority"], name="request_priority_idx"),
             # A team's queue: open requests by priority, then age.
             models.Index(fields=["team", "status", "-priority", "created_at"], name="request_queue_idx"),
             models.Index(fields=["party", "-document_date"], name="request_party_idx"),
