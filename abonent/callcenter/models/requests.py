@@ -130,6 +130,11 @@ class ServiceRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def place(self) -> list[str]:
+        """The address, locality and region given, in that order (the country is shown by its name)."""
+        return [part for part in (self.address, self.locality, self.region) if part]
+
 
 class StatusChange(models.Model):
     """One move of a request through the workflow."""
