@@ -122,7 +122,7 @@ def request_transition(
     """
     note = " ".join(note.split())[:500]
     with transaction.atomic():
-        request = ServiceRequest.objects.select_for_update().select_related("team").get(pk=request.pk)
+        request = ServiceRequest.objects.select_for_update(of=("self",)).select_related("team").get(pk=request.pk)
         move = move_for(request.status, to)
         if move is None:
             raise TransitionRefused(
