@@ -122,6 +122,17 @@ def test_a_note_typed_in_the_panel_survives_a_reload(page, shot, day):
     page.goto(f"/customers/{party.pk}/?tab=calls")
 
     page.locator("#id_call-note").fill("Half-written note")
+    questions = []
+
+    def stay(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.locator("#party-tabs").get_by_role("tab", name="Notes").click()  # leaving the panel asks first
+    expect(page.locator("#id_call-note")).to_have_value("Half-written note")
+    assert questions == ["The call note is not saved. Leave it anyway?"]
+
     page.once("dialog", lambda dialog: dialog.accept())  # the browser's "leave the page?" question
     page.reload()
 
