@@ -146,7 +146,8 @@ def _requests(*, parties: list[Party], types: list[RequestType], zones: list[Com
         RequestStatus.FINALISED] * 20 + [RequestStatus.CANCELLED] * 5
     rng.shuffle(states)
     for n, state in enumerate(states):
-        taken = now - dt.timedelta(days=rng.uniform(0, 20), hours=rng.uniform(0, 8))
+        day = timezone.localtime(now - dt.timedelta(days=rng.uniform(0, 20)))
+        taken = min(day.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59)), now - dt.timedelta(hours=1))
         top = rng.choice(tops)
         middle = rng.choice(list(top.children.all()))
         detail = rng.choice(list(middle.children.all()))

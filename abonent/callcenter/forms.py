@@ -91,6 +91,7 @@ class OutcomeForm(forms.ModelForm):
                 label=_("Name in %(language)s") % {"language": name}, max_length=80, required=code == "en",
                 initial=labels.get(code, ""),
             )
+        self.order_fields([f"label_{code}" for code, _name in settings.LANGUAGES])
 
     def label(self) -> dict[str, str]:
         return {code: self.cleaned_data[f"label_{code}"].strip() for code, _name in settings.LANGUAGES
@@ -203,7 +204,7 @@ class SettingsForm(forms.ModelForm):
         fields = ["mail_client_on_allocation", "mail_client_on_finalisation", "mail_staff_on_change",
                   "finalise_needs_approval", "warn_finish_passed", "warn_untouched_hours", "warn_team_lead",
                   "log_level"]
-        widgets = {"log_level": forms.RadioSelect}
+        widgets = {"log_level": forms.RadioSelect(attrs={"class": "form-check-input"})}
 
 
 class RequestTypeForm(forms.ModelForm):
