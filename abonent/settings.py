@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "abonent.contracts",
     "abonent.billing",
     "abonent.banking",
+    "abonent.callcenter",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,11 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files only permission-checked views may serve (attachments of service requests): never public media.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("ABONENT_PRIVATE_FILES", str(DATA_DIR / "private"))},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

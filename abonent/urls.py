@@ -12,6 +12,7 @@ urlpatterns = [
     path("billing/", include("abonent.billing.urls")),
     path("notifications/", include("abonent.notifications.urls")),
     path("banking/", include("abonent.banking.urls")),
+    path("callcenter/", include("abonent.callcenter.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
