@@ -1,0 +1,2 @@
+def meetings_tab(request, party):
+    raise NotImplementedError
