@@ -116,9 +116,9 @@ def free_slots(
 
 
 def _in_region(rep_days: RepDays, region: Node | None, party_paths: dict[int, str]) -> bool:
-    if region is not None and (rep_days.region_path is None or not _regions_meet(rep_days.region_path,
-                                                                                     region.path)):
-        return False
+    """A region the agent chose overrides the customer's own."""
+    if region is not None:
+        return rep_days.region_path is not None and _regions_meet(rep_days.region_path, region.path)
     if rep_days.region_path is None or rep_days.region_structure_id not in party_paths:
         return True  # a rep without a region serves everyone; a customer outside that tree, any rep
     return _regions_meet(rep_days.region_path, party_paths[rep_days.region_structure_id])
