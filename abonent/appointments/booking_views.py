@@ -21,7 +21,8 @@ from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 from abonent.customers.models import Party
 
-SLOTS_SHOWN = 40
+SLOTS_SHOWN = 30
+SLOTS_PER_REP_DAY = 3
 SEARCH_LIMIT = 20
 
 
@@ -66,22 +67,18 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 def _slots_page(request: HttpRequest, party: Party, *, status: int = 200) -> HttpResponse:
-    form = SlotSearchForm(request.GET or None)
+    searched = any(key != "party" for key in request.GET)
+    form = SlotSearchForm(request.GET) if searched else SlotSearchForm(initial=SlotSearchForm.defaults())
+    criteria = (form.cleaned_data if form.is_valid() else None) if searched else SlotSearchForm.defaults()
     now = timezone.now()
     slots, loads, reps = [], {}, []
     place = party_place(party=party, now=now)
-    if form.is_bound and not form.is_valid():
-        criteria = None
-    else:
-        if not form.is_bound:
-            form = SlotSearchForm({})
-            form.is_valid()
-        criteria = form.cleaned_data
     if criteria is not None:
         duration = dt.timedelta(minutes=criteria["duration"])
-        slots = free_slots(party=party, place=place, date_from=criteria["date_from"], date_to=criteria["date_to"],
-                           team=criteria.get("team"), region=criteria.get("region"), rep=criteria.get("rep"),
-                           duration=duration, now=now, limit=SLOTS_SHOWN)
+        ranked = free_slots(party=party, place=place, date_from=criteria["date_from"], date_to=criteria["date_to"],
+                            team=criteria.get("team"), region=criteria.get("region"), rep=criteria.get("rep"),
+                            duration=duration, now=now)
+        slots = _varied(ranked)
         reps = list(calendar_reps().filter(working_hours__isnull=False).distinct())
         loads = rep_loads(reps=reps, date_from=criteria["date_from"], date_to=criteria["date_to"])
     tz = timezone.get_current_timezone()
@@ -95,6 +92,20 @@ def _slots_page(request: HttpRequest, party: Party, *, status: int = 200) -> Htt
         "party": party, "place": place, "form": form, "rows": rows, "criteria": criteria,
         "loads": [(r, loads[r.pk]) for r in reps if r.pk in loads], "calendar_url": calendar_url,
     }, status=status)
+
+
+def _varied(ranked: list) -> list:
+    """The best slots, at most a few per rep and day, so the agent can offer the customer a real choice."""
+    shown, per_day = [], {}
+    for slot in ranked:
+        key = (slot.rep_id, slot.start.date())
+        if per_day.get(key, 0) >= SLOTS_PER_REP_DAY:
+            continue
+        per_day[key] = per_day.get(key, 0) + 1
+        shown.append(slot)
+        if len(shown) >= SLOTS_SHOWN:
+            break
+    return shown
 
 
 def _confirm_page(request: HttpRequest, party: Party, form: BookingForm, *, status: int = 200) -> HttpResponse:

@@ -14,6 +14,9 @@ from abonent.appointments.models import AbsenceKind, CalendarView, MeetingStatus
 from abonent.appointments.slots import calendar_reps
 from abonent.customers.models import Node
 
+# Browsers' date pickers send and expect ISO dates, whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DURATIONS = [(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 hour")), (90, _("1½ hours")),
              (120, _("2 hours"))]
 
@@ -44,8 +47,8 @@ class RegionChoiceField(forms.ModelChoiceField):
 class SlotSearchForm(forms.Form):
     """What the agent looks for: which days, how long, whose calendar."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     duration = forms.TypedChoiceField(label=_("Length"), choices=DURATIONS, coerce=int, initial=60, required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
                                   empty_label=_("Any team"))
@@ -59,11 +62,17 @@ class SlotSearchForm(forms.Form):
         self.fields["region"].queryset = region_nodes()
         self.fields["rep"].queryset = calendar_reps()
 
+    @staticmethod
+    def defaults() -> dict:
+        """The next five working days, an hour, any rep: what the page searches before the agent says more."""
+        start, end = _next_working_days(timezone.localdate(), 5)
+        return {"date_from": start, "date_to": end, "duration": 60, "team": None, "region": None, "rep": None}
+
     def clean(self):
         data = super().clean()
-        start, end = _next_working_days(timezone.localdate(), 5)
-        data["date_from"] = data.get("date_from") or start
-        data["date_to"] = data.get("date_to") or max(end, data["date_from"])
+        defaults = self.defaults()
+        data["date_from"] = data.get("date_from") or defaults["date_from"]
+        data["date_to"] = data.get("date_to") or max(defaults["date_to"], data["date_from"])
         data["duration"] = data.get("duration") or 60
         if data["date_to"] < data["date_from"]:
             raise forms.ValidationError(_("The last day comes before the first."))
@@ -105,7 +114,7 @@ class BookingForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     duration = forms.TypedChoiceField(label=_("Length"), choices=DURATIONS, coerce=int)
     rep = forms.ModelChoiceField(label=_("Sales rep"), queryset=calendar_reps())
@@ -183,6 +192,6 @@ class WorkingHoursForm(forms.Form):
 
 class AbsenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AbsenceKind.choices)
-    start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    end = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    start = forms.DateTimeField(label=_("From"), widget=DATETIME_INPUT)
+    end = forms.DateTimeField(label=_("Until"), widget=DATETIME_INPUT)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from abonent.appointments.fetch import http_get
@@ -16,6 +17,8 @@ from abonent.appointments.models import GeocodedPlace
 from abonent.appointments.travel import Point
 
 log = logging.getLogger(__name__)
+DOWN_KEY = "appointments:geocoder-down"
+DOWN_SECONDS = 300
 
 
 class GeocoderUnavailable(Exception):
@@ -54,11 +57,13 @@ def geocode(*, query: str, now: datetime) -> Point | None:
     cached = GeocodedPlace.objects.filter(query=key).first()
     if cached is not None:
         return _point(cached.latitude, cached.longitude)
-    if not settings.ABONENT_GEOCODER_URL:
+    if not settings.ABONENT_GEOCODER_URL or cache.get(DOWN_KEY):
         return None
     try:
         point = NominatimGeocoder(settings.ABONENT_GEOCODER_URL).lookup(query)
     except GeocoderUnavailable as error:
+        # Pages must not wait for a dead service on every address: leave it alone for a while.
+        cache.set(DOWN_KEY, True, DOWN_SECONDS)
         log.warning("Geocoder unavailable for %r: %s", key, error)
         return None
     values = {"latitude": None, "longitude": None, "looked_up_at": now}

@@ -157,15 +157,21 @@ def free_json(request: HttpRequest) -> JsonResponse:
     first, last = bounds[0].astimezone(tz).date(), (bounds[1] - dt.timedelta(seconds=1)).astimezone(tz).date()
     slots = free_slots(party=party, date_from=first, date_to=last, duration=dt.timedelta(minutes=duration), now=now)
     rep_ids = set(_rep_ids(request))
-    return JsonResponse([
-        {
-            "start": floating(s.start, tz), "end": floating(s.end, tz), "resourceId": s.rep_id,
-            "display": "background", "color": "#75b798",
-            "extendedProps": {"kind": "free", "bookUrl": booking_url(party_id=party.pk, rep_id=s.rep_id,
-                                                                       start=s.start, minutes=duration)},
-        }
-        for s in slots if not rep_ids or s.rep_id in rep_ids
-    ], safe=False)
+    runs: list[dict] = []
+    for slot in sorted((s for s in slots if not rep_ids or s.rep_id in rep_ids), key=lambda s: (s.rep_id, s.start)):
+        offer = {"start": floating(slot.start, tz),
+                 "bookUrl": booking_url(party_id=party.pk, rep_id=slot.rep_id, start=slot.start, minutes=duration)}
+        last = runs[-1] if runs else None
+        if last and last["resourceId"] == slot.rep_id and last["_end"] >= slot.start:
+            last["_end"] = max(last["_end"], slot.end)
+            last["extendedProps"]["slots"].append(offer)
+            continue
+        runs.append({"resourceId": slot.rep_id, "_start": slot.start, "_end": slot.end, "display": "background",
+                     "color": "#75b798", "extendedProps": {"kind": "free", "slots": [offer]}})
+    # One background event per stretch of free time; each keeps the slots that start inside it.
+    for run in runs:
+        run["start"], run["end"] = floating(run.pop("_start"), tz), floating(run.pop("_end"), tz)
+    return JsonResponse(runs, safe=False)
 
 
 @module_required("appointments", Access.READ)

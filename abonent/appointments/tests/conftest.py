@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from PIL import Image
+
+from abonent.appointments.geocoding import DOWN_KEY
 
 TILE_COLOUR = (222, 236, 214)  # a pale green no marker or route uses
 
@@ -68,6 +71,7 @@ def map_stub():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     stub.url = f"http://127.0.0.1:{server.server_address[1]}"
+    cache.delete(DOWN_KEY)
     try:
         with override_settings(ABONENT_TILE_URL=f"{stub.url}/tiles/{{z}}/{{x}}/{{y}}.png",
                                ABONENT_GEOCODER_URL=f"{stub.url}/search"):

@@ -85,17 +85,20 @@ def test_a_reps_calendar_opens_on_their_chosen_view_and_days(client, db):
     assert CalendarPreference.objects.get(user=rep).view == "month"
 
 
-def test_free_slots_for_a_customer_come_as_background_events_with_a_booking_address(client_as, db):
-    rep = rep_with_hours(start=dt.time(9), end=dt.time(11))
+def test_free_time_for_a_customer_comes_as_background_events_with_each_slots_booking_address(client_as, db):
+    rep = rep_with_hours(start=dt.time(9), end=dt.time(13))
+    MeetingFactory(rep=rep, start=at(10, 30), end=at(11))  # 15 minutes of buffer on either side
     party = customer_at()
     client = client_as(Role.AGENT)
 
-    slots = client.get(reverse("appointments:free_json"), {**WEEK, "party": party.pk}).json()
+    runs = client.get(reverse("appointments:free_json"), {**WEEK, "party": party.pk}).json()
 
-    tuesday = [s for s in slots if s["start"].startswith("2026-12-01")]
-    assert [s["start"] for s in tuesday] == ["2026-12-01T09:00", "2026-12-01T09:30", "2026-12-01T10:00"]
-    assert {s["display"] for s in slots} == {"background"} and {s["resourceId"] for s in slots} == {rep.pk}
-    assert f"party={party.pk}" in tuesday[0]["extendedProps"]["bookUrl"]
+    tuesday = [r for r in runs if r["start"].startswith("2026-12-01")]
+    assert [(r["start"], r["end"]) for r in tuesday] == [("2026-12-01T09:00", "2026-12-01T10:00"),
+                                                          ("2026-12-01T11:30", "2026-12-01T13:00")]
+    assert [o["start"] for o in tuesday[1]["extendedProps"]["slots"]] == ["2026-12-01T11:30", "2026-12-01T12:00"]
+    assert {r["display"] for r in runs} == {"background"} and {r["resourceId"] for r in runs} == {rep.pk}
+    assert f"party={party.pk}" in tuesday[0]["extendedProps"]["slots"][0]["bookUrl"]
 
 
 def test_an_agent_books_a_slot_from_the_booking_page(client_as, db):

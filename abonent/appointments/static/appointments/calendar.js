@@ -22,7 +22,8 @@
           .then((r) => r.json())
           .then((slots) => {
             freeSlots.length = 0;
-            slots.forEach((s) => freeSlots.push(s));
+            slots.forEach((run) => run.extendedProps.slots.forEach((offer) =>
+              freeSlots.push({start: offer.start, bookUrl: offer.bookUrl, resourceId: run.resourceId})));
             success(slots);
           })
           .catch(failure);
@@ -52,7 +53,8 @@
       timeGridDay: config.texts.day, timeGridWeek: config.texts.week, dayGridMonth: config.texts.month,
       listWeek: config.texts.list,
     },
-    views: {[weekView]: {duration: {days: config.days}}},
+    // Five days: the working week (weekend hidden); seven: the whole week; any other number: from the day shown.
+    views: {[weekView]: config.days === 5 ? {hiddenDays: [0, 6]} : config.days === 7 ? {} : {duration: {days: config.days}}},
     eventSources: sources,
     editable: config.canWrite,
     eventDurationEditable: false,
@@ -67,7 +69,7 @@
       const slot = freeSlots.find((s) => s.start.slice(0, 16) === clicked.slice(0, 16) &&
         (resourceId === null || String(s.resourceId) === resourceId));
       if (slot) {
-        window.location.href = slot.extendedProps.bookUrl;
+        window.location.href = slot.bookUrl;
       } else {
         showError(config.texts.noFreeSlot);
       }
@@ -93,6 +95,11 @@
     },
   };
   if (config.resourceView) options.resources = config.resources;
+  // On a weekend the working week shown would be the one just over: open on the coming Monday instead.
+  const today = new Date();
+  if (config.days === 5 && (today.getDay() === 0 || today.getDay() === 6)) {
+    options.date = new Date(today.getFullYear(), today.getMonth(), today.getDate() + (today.getDay() === 0 ? 1 : 2));
+  }
   const calendar = EventCalendar.create(element, options);
   window.abonentCalendar = calendar;
 })();
