@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from django.conf import settings
+from django.db import connections
 
 from abonent.appointments.models import Absence, Meeting, RepProfile, WorkingHours
 from abonent.appointments.travel import Point
@@ -124,8 +125,13 @@ def _point(latitude, longitude) -> Point | None:
 
 def rep_days_load(
     *, rep_ids: Sequence[int], start: dt.datetime, end: dt.datetime, exclude_meeting_id: int | None = None,
+    margin: dt.timedelta = dt.timedelta(days=1),
 ) -> dict[int, RepDays]:
-    """Everything needed to judge the reps' days between two moments: four queries in all."""
+    """Everything needed to judge the reps' days between two moments: four queries in all.
+
+    A day is judged whole: the range is widened by `margin` each side so every local day in it is complete
+    (callers that pass whole days in every time zone pass no margin).
+    """
     profiles = {p.rep_id: p for p in RepProfile.objects.filter(rep_id__in=rep_ids).select_related("region")}
     days: dict[int, RepDays] = {}
     for rep_id in rep_ids:
@@ -145,8 +151,7 @@ def rep_days_load(
         hours[rep_id][weekday].append((from_, until))
     for rep_id, by_day in hours.items():
         days[rep_id].hours = dict(by_day)
-    # A day is judged whole: widen the range by a day each side so every local day is complete.
-    wide_start, wide_end = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+    wide_start, wide_end = start - margin, end + margin
     for rep_id, away_start, away_end in Absence.objects.filter(
         rep_id__in=rep_ids, start__lt=wide_end, end__gt=wide_start
     ).values_list("rep_id", "start", "end"):
@@ -154,8 +159,22 @@ def rep_days_load(
     meetings = Meeting.objects.blocking().filter(rep_id__in=rep_ids, start__lt=wide_end, end__gt=wide_start)
     if exclude_meeting_id is not None:
         meetings = meetings.exclude(pk=exclude_meeting_id)
-    for pk, rep_id, m_start, m_end, lat, lon in meetings.order_by("start").values_list(
-        "pk", "rep_id", "start", "end", "latitude", "longitude"
-    ):
-        days[rep_id].meetings.append(BookedMeeting(pk, m_start, m_end, _point(lat, lon)))
+    rows = meetings.order_by("start").values_list("pk", "rep_id", "start", "end", "latitude", "longitude")
+    for pk, rep_id, m_start, m_end, lat, lon in _raw_rows(rows):
+        days[rep_id].meetings.append(BookedMeeting(pk, _utc(m_start), _utc(m_end), _point(lat, lon)))
     return days
+
+
+def _raw_rows(queryset) -> list[tuple]:
+    """The rows without Django's per-value converters: on SQLite they parse each datetime with a regular
+    expression, which for the thousands of meetings of a free-slot search cost more than the query."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _utc(value: dt.datetime | str) -> dt.datetime:
+    if isinstance(value, str):  # SQLite keeps UTC as text
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import math
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -52,6 +53,12 @@ class Slot:
                 self.rep_id)
 
 
+def _whole_days(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of date_from to the end of date_to in every time zone (UTC-12 to UTC+14)."""
+    return (dt.datetime.combine(date_from, dt.time.min, dt.UTC) - dt.timedelta(hours=14),
+            dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, dt.UTC) + dt.timedelta(hours=12))
+
+
 def calendar_reps() -> QuerySet[User]:
     """The people whose calendars agents book: active sales reps."""
     return User.objects.filter(role=Role.SALES_REP, is_active=True).order_by("first_name", "last_name", "username")
@@ -90,9 +97,9 @@ def free_slots(
     if team is not None:
         reps = reps.filter(teams=team)
     rep_list = list(reps.only("id", "first_name", "last_name", "username"))
-    start_bound = dt.datetime.combine(date_from, dt.time.min, dt.UTC) - dt.timedelta(days=1)
-    end_bound = dt.datetime.combine(date_to, dt.time.max, dt.UTC) + dt.timedelta(days=1)
-    all_days = rep_days_load(rep_ids=[r.pk for r in rep_list], start=start_bound, end=end_bound)
+    start_bound, end_bound = _whole_days(date_from, date_to)
+    all_days = rep_days_load(rep_ids=[r.pk for r in rep_list], start=start_bound, end=end_bound,
+                             margin=dt.timedelta(0))
     party_paths = _party_paths(party, date_from) if party is not None else {}
     point = place.point if place is not None else None
     travel = travel_estimator()
@@ -102,10 +109,7 @@ def free_slots(
         rep_days = all_days[person.pk]
         if not _in_region(rep_days, region, party_paths):
             continue
-        load = RepLoad(
-            booked=sum(1 for m in rep_days.meetings if date_from <= rep_days.local_day(m.start) <= date_to),
-            capacity=rep_days.capacity(days),
-        )
+        load = RepLoad(booked=sum(len(rep_days.meetings_on(d)) for d in days), capacity=rep_days.capacity(days))
         name = person.get_full_name() or person.get_username()
         for day in days:
             found.extend(_day_slots(rep_days, day, person.pk, name, load, point, duration, step, now, travel))
@@ -128,26 +132,43 @@ def _day_slots(
     rep_days: RepDays, day: dt.date, rep_id: int, name: str, load: RepLoad, point: Point | None,
     duration: dt.timedelta, step: dt.timedelta, now: dt.datetime, travel: TravelEstimator,
 ) -> list[Slot]:
+    """The day's free slots, gap by gap between the booked meetings.
+
+    Between two neighbouring meetings every candidate has the same travel before and after and the same detour,
+    so they are worked out once per gap; the candidates themselves are counted in epoch seconds (comparing
+    aware datetimes of different time zones costs a time-zone lookup each time).
+    """
     booked = rep_days.meetings_on(day)
     if len(booked) >= rep_days.max_per_day:
         return []
     intervals = rep_days.working_intervals(day)
     if not intervals:
         return []
-    # Travel to and from each booked meeting is the same for every candidate of the day: work it out once.
-    to_place = {m.id: _minutes(travel, m.point, point) for m in booked}
-    km_to_place = {m.id: _km(travel, m.point, point) for m in booked}
+    length, stride = duration.total_seconds(), step.total_seconds()
+    buffer, now_ts, tz = rep_days.buffer.total_seconds(), now.timestamp(), rep_days.tz
+    windows = [(_first_step(i_start, step).timestamp(), i_end.timestamp()) for i_start, i_end in intervals]
     slots = []
-    for i_start, i_end in intervals:
-        candidate = _first_step(i_start, step)
-        while candidate + duration <= i_end:
-            end = candidate + duration
-            if candidate >= now:
-                slot = _judge(rep_days, booked, candidate, end, to_place, km_to_place, point, travel)
-                if slot is not None:
-                    before, after, detour = slot
-                    slots.append(Slot(rep_id, name, candidate, end, before, after, detour, load))
-            candidate += step
+    for previous, following in zip([None, *booked], [*booked, None], strict=True):
+        before = _minutes(travel, previous.point, point) if previous else None
+        after = _minutes(travel, point, following.point) if following else None
+        earliest = previous.end.timestamp() + max(buffer, (before or 0) * 60) if previous else -math.inf
+        latest_end = following.start.timestamp() - max(buffer, (after or 0) * 60) if following else math.inf
+        if latest_end - earliest < length:
+            continue
+        detour = _detour(rep_days, previous, following, point, travel)
+        if previous is None and rep_days.home is not None and point is not None:
+            before = travel.minutes(rep_days.home, point)
+        shown_before = None if before is None else round(before)
+        shown_after = None if after is None else round(after)
+        lower = max(earliest, now_ts)
+        for first, window_end in windows:
+            moment = first if first >= lower else first + math.ceil((lower - first) / stride) * stride
+            last_end = min(window_end, latest_end)
+            while moment + length <= last_end:
+                slots.append(Slot(rep_id, name, dt.datetime.fromtimestamp(moment, tz),
+                                  dt.datetime.fromtimestamp(moment + length, tz), shown_before, shown_after, detour,
+                                  load))
+                moment += stride
     return slots
 
 
@@ -156,6 +177,8 @@ def _first_step(start: dt.datetime, step: dt.timedelta) -> dt.datetime:
     minutes = int(step.total_seconds() // 60) or 30
     local_minute = start.minute + start.hour * 60
     offset = (-local_minute) % minutes
+    if offset == 0 and (start.second or start.microsecond):
+        offset = minutes
     return start + dt.timedelta(minutes=offset) - dt.timedelta(seconds=start.second, microseconds=start.microsecond)
 
 
@@ -167,54 +190,28 @@ def _km(travel: TravelEstimator, a: Point | None, b: Point | None) -> float | No
     return None if a is None or b is None else travel.km(a, b)
 
 
-def _judge(rep_days, booked, start, end, to_place, km_to_place, point, travel):
-    """(travel before, travel after, detour km) when the slot fits between its neighbours; None otherwise."""
-    previous = following = None
-    for meeting in booked:
-        if meeting.start < end and meeting.end > start:
-            return None
-        if meeting.end <= start:
-            previous = meeting
-        elif following is None:
-            following = meeting
-    buffer = rep_days.buffer
-    before = to_place[previous.id] if previous else None
-    after = to_place[following.id] if following else None
-    if previous and start - previous.end < max(buffer, dt.timedelta(minutes=before or 0)):
-        return None
-    if following and following.start - end < max(buffer, dt.timedelta(minutes=after or 0)):
-        return None
-    detour = _detour(rep_days, previous, following, km_to_place, point, travel)
-    if previous is None and rep_days.home is not None and point is not None:
-        before = travel.minutes(rep_days.home, point)
-    return (None if before is None else round(before), None if after is None else round(after), detour)
-
-
-def _detour(rep_days, previous, following, km_to_place, point, travel) -> float | None:
-    """The kilometres the slot adds to the day: from the previous place (or base) to here to the next place,
+def _detour(rep_days: RepDays, previous, following, point: Point | None, travel: TravelEstimator) -> float | None:
+    """The kilometres the slot adds to the day: from the previous place (or the base) to here to the next place,
     less the way from the previous to the next that the rep drives anyway."""
     if point is None:
         return None
     origin = previous.point if previous else rep_days.home
-    to_here = km_to_place[previous.id] if previous else _km(travel, origin, point)
-    from_here = km_to_place[following.id] if following else None
+    to_here = _km(travel, origin, point)
+    from_here = _km(travel, point, following.point) if following else None
     if to_here is None and from_here is None:
         return None
-    if to_here is not None and from_here is not None and origin is not None and following.point is not None:
+    if to_here is not None and from_here is not None:
         return max(0.0, to_here + from_here - travel.km(origin, following.point))
     return to_here if to_here is not None else from_here
 
 
 def rep_loads(*, reps: list[User], date_from: dt.date, date_to: dt.date) -> dict[int, RepLoad]:
     """Each rep's booked meetings against the most they take, over the days (both included)."""
-    start_bound = dt.datetime.combine(date_from, dt.time.min, dt.UTC) - dt.timedelta(days=1)
-    end_bound = dt.datetime.combine(date_to, dt.time.max, dt.UTC) + dt.timedelta(days=1)
-    all_days = rep_days_load(rep_ids=[r.pk for r in reps], start=start_bound, end=end_bound)
+    start_bound, end_bound = _whole_days(date_from, date_to)
+    all_days = rep_days_load(rep_ids=[r.pk for r in reps], start=start_bound, end=end_bound,
+                             margin=dt.timedelta(0))
     days = [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
     return {
-        rep_id: RepLoad(
-            booked=sum(1 for m in rd.meetings if date_from <= rd.local_day(m.start) <= date_to),
-            capacity=rd.capacity(days),
-        )
+        rep_id: RepLoad(booked=sum(len(rd.meetings_on(d)) for d in days), capacity=rd.capacity(days))
         for rep_id, rd in all_days.items()
     }
