@@ -80,6 +80,14 @@ def _rep_ids(request: HttpRequest) -> list[int]:
 # --- the calendar page ---------------------------------------------------------------------------------
 
 
+def _day_param(value: str) -> str:
+    """?date=YYYY-MM-DD opens the calendar on that day (a link from a meeting); nonsense is ignored."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return ""
+
+
 @module_required("appointments", Access.READ)
 def calendar(request: HttpRequest) -> HttpResponse:
     """Reps side by side (resource view) for agents and managers; their own calendar for a rep."""
@@ -110,6 +118,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "slotMaxTime": f"{min(24, latest.hour + (2 if latest.minute else 1)):02d}:00",
         "locale": request.LANGUAGE_CODE,
         "teamParam": team.pk if team else None,
+        "date": _day_param(request.GET.get("date", "")),
         "texts": {
             "day": _("Day"), "week": _("Week"), "month": _("Month"), "list": _("List"), "today": _("Today"),
             "noFreeSlot": _("No free slot starts here. Pick a green time."),

@@ -97,7 +97,10 @@
   if (config.resourceView) options.resources = config.resources;
   // On a weekend the working week shown would be the one just over: open on the coming Monday instead.
   const today = new Date();
-  if (config.days === 5 && (today.getDay() === 0 || today.getDay() === 6)) {
+  if (config.date) {
+    const [y, m, d] = config.date.split("-").map(Number);
+    options.date = new Date(y, m - 1, d);
+  } else if (config.days === 5 && (today.getDay() === 0 || today.getDay() === 6)) {
     options.date = new Date(today.getFullYear(), today.getMonth(), today.getDate() + (today.getDay() === 0 ? 1 : 2));
   }
   const calendar = EventCalendar.create(element, options);
