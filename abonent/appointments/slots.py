@@ -147,17 +147,29 @@ def _day_slots(
     length, stride = duration.total_seconds(), step.total_seconds()
     buffer, now_ts, tz = rep_days.buffer.total_seconds(), now.timestamp(), rep_days.tz
     windows = [(_first_step(i_start, step).timestamp(), i_end.timestamp()) for i_start, i_end in intervals]
+    # Kilometres and minutes between a booked place and this one, worked out once and only for the meetings
+    # next to a gap wide enough to matter (most gaps in a busy day are not).
+    legs: dict[int, tuple[float | None, float | None]] = {}
+
+    def leg(meeting) -> tuple[float | None, float | None]:
+        if meeting.id not in legs:
+            legs[meeting.id] = _leg(travel, meeting.point, point)
+        return legs[meeting.id]
+
     slots = []
     for previous, following in zip([None, *booked], [*booked, None], strict=True):
-        before = _minutes(travel, previous.point, point) if previous else None
-        after = _minutes(travel, point, following.point) if following else None
-        earliest = previous.end.timestamp() + max(buffer, (before or 0) * 60) if previous else -math.inf
-        latest_end = following.start.timestamp() - max(buffer, (after or 0) * 60) if following else math.inf
-        if latest_end - earliest < length:
+        if previous and following and following.start_ts - previous.end_ts < length + 2 * buffer:
             continue
-        detour = _detour(rep_days, previous, following, point, travel)
+        km_before, before = leg(previous) if previous else (None, None)
+        km_after, after = leg(following) if following else (None, None)
+        earliest = previous.end_ts + max(buffer, (before or 0) * 60) if previous else -math.inf
+        latest_end = following.start_ts - max(buffer, (after or 0) * 60) if following else math.inf
+        if latest_end - max(earliest, now_ts) < length:
+            continue
         if previous is None and rep_days.home is not None and point is not None:
-            before = travel.minutes(rep_days.home, point)
+            km_before, before = _leg(travel, rep_days.home, point)
+        detour = _detour(km_before, km_after, previous.point if previous else rep_days.home,
+                         following.point if following else None, travel)
         shown_before = None if before is None else round(before)
         shown_after = None if after is None else round(after)
         lower = max(earliest, now_ts)
@@ -182,26 +194,24 @@ def _first_step(start: dt.datetime, step: dt.timedelta) -> dt.datetime:
     return start + dt.timedelta(minutes=offset) - dt.timedelta(seconds=start.second, microseconds=start.microsecond)
 
 
-def _minutes(travel: TravelEstimator, a: Point | None, b: Point | None) -> float | None:
-    return None if a is None or b is None else travel.minutes(a, b)
+def _leg(travel: TravelEstimator, a: Point | None, b: Point | None) -> tuple[float | None, float | None]:
+    """(kilometres, minutes) from a to b; (None, None) when either place is not located."""
+    if a is None or b is None:
+        return None, None
+    leg = getattr(travel, "leg", None)  # an adapter may answer both at once
+    return leg(a, b) if leg is not None else (travel.km(a, b), travel.minutes(a, b))
 
 
-def _km(travel: TravelEstimator, a: Point | None, b: Point | None) -> float | None:
-    return None if a is None or b is None else travel.km(a, b)
-
-
-def _detour(rep_days: RepDays, previous, following, point: Point | None, travel: TravelEstimator) -> float | None:
+def _detour(
+    to_here: float | None, from_here: float | None, origin: Point | None, destination: Point | None,
+    travel: TravelEstimator,
+) -> float | None:
     """The kilometres the slot adds to the day: from the previous place (or the base) to here to the next place,
     less the way from the previous to the next that the rep drives anyway."""
-    if point is None:
-        return None
-    origin = previous.point if previous else rep_days.home
-    to_here = _km(travel, origin, point)
-    from_here = _km(travel, point, following.point) if following else None
     if to_here is None and from_here is None:
         return None
-    if to_here is not None and from_here is not None:
-        return max(0.0, to_here + from_here - travel.km(origin, following.point))
+    if to_here is not None and from_here is not None and origin is not None and destination is not None:
+        return max(0.0, to_here + from_here - travel.km(origin, destination))
     return to_here if to_here is not None else from_here
 
 

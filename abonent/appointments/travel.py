@@ -4,9 +4,8 @@ or a routing service behind the same small interface (settings.ABONENT_ROUTING_B
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -14,8 +13,9 @@ from django.utils.module_loading import import_string
 EARTH_RADIUS_KM = 6371.0088
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
+    """A place on Earth in degrees (a tuple: thousands are made per slot search, and they must be cheap)."""
+
     latitude: float
     longitude: float
 
@@ -47,6 +47,11 @@ class GreatCircleTravel:
 
     def minutes(self, a: Point, b: Point) -> float:
         return self.km(a, b) / self.speed_kmh * 60
+
+    def leg(self, a: Point, b: Point) -> tuple[float, float]:
+        """Kilometres and minutes at once (one distance computed, not two)."""
+        km = self.km(a, b)
+        return km, km / self.speed_kmh * 60
 
 
 @cache
