@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "abonent.billing",
     "abonent.banking",
     "abonent.callcenter",
+    "abonent.appointments",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # The standalone build of @event-calendar (all its plugins, no bundler needed).
+    ("vendor/event-calendar", NODE_MODULES / "@event-calendar" / "build" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -252,6 +255,20 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Calendar (abonent.appointments): travel between meetings, maps and geocoding, the morning agenda.
+# Tests never reach the network: the map and geocoder URLs are empty unless a test points them at its stub.
+ABONENT_TRAVEL_SPEED_KMH = float(os.environ.get("ABONENT_TRAVEL_SPEED_KMH", "40"))
+ABONENT_ROUTING_BACKEND = os.environ.get("ABONENT_ROUTING_BACKEND", "abonent.appointments.travel.GreatCircleTravel")
+ABONENT_GEOCODER_URL = os.environ.get(
+    "ABONENT_GEOCODER_URL", "" if TESTING else "https://nominatim.openstreetmap.org/search"
+)
+ABONENT_TILE_URL = os.environ.get(
+    "ABONENT_TILE_URL", "" if TESTING else "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+ABONENT_MAP_ATTRIBUTION = os.environ.get("ABONENT_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+ABONENT_HTTP_USER_AGENT = os.environ.get("ABONENT_HTTP_USER_AGENT", "Abonent/0.1 (+https://abonent.example)")
+ABONENT_AGENDA_HOUR = int(os.environ.get("ABONENT_AGENDA_HOUR", "7"))
 
 # Human names of the modules whose rights are checked (accounts.RoleRight); the order is the menu's.
 ABONENT_MODULES = {

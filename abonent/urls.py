@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("abonent.notifications.urls")),
     path("banking/", include("abonent.banking.urls")),
     path("callcenter/", include("abonent.callcenter.urls")),
+    path("calendar/", include("abonent.appointments.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
