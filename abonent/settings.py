@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "abonent.core",
     "abonent.accounts",
     "abonent.customers",
+    "abonent.imports",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Imports: rows per batch of the worker (one transaction each), and the largest file accepted.
+IMPORT_BATCH_ROWS = int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000"))
+IMPORT_MAX_BYTES = int(os.environ.get("ABONENT_IMPORT_MAX_MB", "200")) * 1024 * 1024
 
 # Human names of the modules whose rights are checked (accounts.RoleRight); the order is the menu's.
 ABONENT_MODULES = {

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    name = "abonent.imports"
+    label = "imports"
+    verbose_name = _("Import and export")
+
+    def ready(self) -> None:
+        from abonent.imports import tasks  # noqa: F401 - registers the worker's tasks and its start-up hook
