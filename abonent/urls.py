@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("abonent.accounts.urls")),
     path("customers/", include("abonent.customers.urls")),
     path("notifications/", include("abonent.notifications.urls")),
+    path("imports/", include("abonent.imports.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
