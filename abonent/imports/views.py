@@ -58,7 +58,7 @@ def _not_new(request: HttpRequest, job: ImportJob) -> HttpResponse:
 @module_required("imports", Access.WRITE)
 def job_upload(request: HttpRequest) -> HttpResponse:
     """Receive a CSV or spreadsheet file; its rows are read later, so this answers at once."""
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
