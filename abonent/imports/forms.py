@@ -51,10 +51,10 @@ class MappingForm(forms.Form):
     country_default = forms.ChoiceField(label=_("Default country"), required=False)
     match_on = forms.MultipleChoiceField(
         label=_("A row is the same customer when it has the same"), choices=MatchKey.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     on_duplicate = forms.ChoiceField(label=_("When a row matches a customer"), choices=OnDuplicate.choices,
-                                     widget=forms.RadioSelect)
+                                     widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     template = forms.ModelChoiceField(queryset=MappingTemplate.objects.none(), required=False,
                                       widget=forms.HiddenInput)
     template_name = forms.CharField(label=_("Save this mapping as a template named"), required=False,
@@ -66,7 +66,7 @@ class MappingForm(forms.Form):
         self.headers = list(headers)
         self.target_fields = list(fields)
         countries = country_choices()
-        self.fields["country_default"].choices = [("", _("— none: every row has its country —")), *countries]
+        self.fields["country_default"].choices = [("", _("— none —")), *countries]
         if templates is not None:
             self.fields["template"].queryset = templates
         field_choices = [("", _("Don't import")), *((f.key, f.label) for f in fields)]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from abonent.core.permissions import module_required
@@ -36,6 +37,8 @@ SAMPLES_PER_COLUMN = 3
 PREVIEW_ROWS = 20
 # Names a new customer can get its name from: any one of them satisfies "Name".
 NAME_FIELDS = ("name", "first_name", "last_name", "organisation")
+SHOWN_IN_NAME = ("first_name", "last_name")
+SHORT_LABELS = {"name": _lazy("Name"), "kind": _lazy("Kind"), "tax_id": _lazy("Tax ID"), "iban": _lazy("IBAN")}
 CHOICE_LABELS = {"kind": dict(PartyKind.choices), "stage": dict(Stage.choices)}
 
 
@@ -84,15 +87,21 @@ def _samples(job: ImportJob, index: int) -> list[str]:
     return values
 
 
+def _country_proposed(request: HttpRequest, job: ImportJob) -> str:
+    """The country of the user's previous import, else the one of their language (Czech → CZ), else none."""
+    last = (ImportJob.objects.filter(created_by=request.user).exclude(pk=job.pk).exclude(country_default="")
+            .order_by("-pk").values_list("country_default", flat=True).first())
+    return last or LANGUAGE_COUNTRY.get((get_language() or "en").split("-")[0], "")
+
+
 def _initial(request: HttpRequest, job: ImportJob, template: MappingTemplate | None) -> dict[str, Any]:
     if template is not None:
         return mapping_initial(headers=job.headers, mapping=template.mapping,
                                column_countries=template.column_countries,
                                country_default=template.country_default, match_on=template.match_on,
                                on_duplicate=template.on_duplicate, template=template)
-    language = (get_language() or "en").split("-")[0]
     return mapping_initial(headers=job.headers, mapping=job.mapping, column_countries=job.column_countries,
-                           country_default=job.country_default or LANGUAGE_COUNTRY.get(language, ""),
+                           country_default=job.country_default or _country_proposed(request, job),
                            match_on=job.match_on, on_duplicate=job.on_duplicate, template=job.template)
 
 
@@ -165,7 +174,9 @@ def job_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_columns(job: ImportJob, rows: list) -> list[tuple[str, str]]:
     """The fields the preview shows: those any previewed row has a value for, in the mapping screen's order."""
     present = {key for row in rows for key, value in row.values.items() if value}
-    return [(f.key, f.label) for f in fields_for(job.kind) if f.key in present]
+    # The name shows the first and last names already; they are stored as read.
+    return [(f.key, SHORT_LABELS.get(f.key, f.label)) for f in fields_for(job.kind)
+            if f.key in present and f.key not in SHOWN_IN_NAME]
 
 
 @module_required("imports", Access.WRITE)

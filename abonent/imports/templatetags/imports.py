@@ -35,3 +35,9 @@ def may_read(user: Any, module: str) -> bool:
 @register.filter
 def may_write(user: Any, module: str) -> bool:
     return has_access(user, module, Access.WRITE)
+
+
+@register.filter
+def filled(cells: list[str]) -> list[str]:
+    """A row's non-empty cells, for showing a row in one line."""
+    return [c for c in cells if str(c).strip()]
