@@ -49,7 +49,10 @@ INSTALLED_APPS = [
     "treebeard",
     "abonent.core",
     "abonent.accounts",
+    "abonent.notifications",
     "abonent.customers",
+    "abonent.contracts",
+    "abonent.billing",
     "abonent.imports",
 ]
 
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "abonent.core.context_processors.shell",
+                "abonent.notifications.context_processors.bell",
             ],
         },
     }

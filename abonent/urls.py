@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("abonent.core.urls")),
     path("accounts/", include("abonent.accounts.urls")),
     path("customers/", include("abonent.customers.urls")),
+    path("notifications/", include("abonent.notifications.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),

@@ -30,6 +30,10 @@ SIGNED_IN_VIEWS = {
     "accounts:password_change_done",
     "accounts:two_factor_verify",
     "accounts:two_factor_disable",
+    # Everyone's own notifications, portal customers' included.
+    "notifications:inbox",
+    "notifications:open",
+    "notifications:read_all",
 }
 # The customer portal's own pages are for customers; every other signed-in page is staff-only.
 CUSTOMER_NAMESPACES = {"portal"}
