@@ -132,7 +132,7 @@ HEADER_NAMES: dict[str, set[str]] = {
                    "contact_numbers", "Contact Number", "Telefon", "Telefonní číslo", "Mobil", "Číslo telefonu",
                    "Numer telefonu", "Komórka", "Tel. komórkowy", "Număr de telefon", "Telefon mobil",
                    "Телефон", "Мобильный", "Мобильный телефон", "Сотовый"),
-    "tax_id": _keys("Tax ID", "Tax Number", "Company ID", "Company Registration Number", "Registration Number",
+    "tax_id": _keys("Tax ID", "Tax Number", "Company Registration Number", "Registration Number",
                     "IČO", "IČ", "Identifikační číslo", "NIP", "CUI", "CIF", "Cod fiscal", "Cod unic de înregistrare",
                     "ИНН", "INN"),
     "vat_id": _keys("VAT", "VAT ID", "VAT Number", "VAT No", "DIČ", "NIP UE", "NIP-UE", "Cod TVA", "CIF TVA",
@@ -176,7 +176,8 @@ ATTRIBUTE_HEADER_NAMES: dict[str, set[str]] = {
 
 # Parts of headers, tried in this order when no whole header matched ("Work Phone 2", "E-mail (private)").
 HEADER_PARTS: tuple[tuple[str, str], ...] = (
-    ("fax", ""), ("pager", ""), ("email", "email"), ("mail", "email"), ("почт", "email"),
+    ("fax", ""), ("pager", ""), ("type", ""), ("typ", ""), ("tip", ""),
+    ("email", "email"), ("mail", "email"), ("почт", "email"),
     ("phone", "phone"), ("telefon", "phone"), ("mobil", "phone"), ("телефон", "phone"),
     ("zip", "postal_code"), ("postcode", "postal_code"), ("postalcode", "postal_code"),
     ("street", "street"), ("address", "street"), ("iban", "iban"),

@@ -11,7 +11,7 @@ from abonent.imports import services
 
 @db_task()
 def import_job_run(job_id: int) -> None:
-    services.job_run(job_id=job_id, now=timezone.now())
+    services.job_run(job_id=job_id)
 
 
 @db_periodic_task(crontab(minute="*"))
