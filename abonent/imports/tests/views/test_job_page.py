@@ -119,3 +119,17 @@ def test_a_job_waiting_for_its_mapping_offers_to_continue(client_as):
     page = client.get(f"/imports/{job.pk}/").content.decode()
 
     assert f'href="/imports/{job.pk}/mapping/"' in page and 'id="progress"' not in page
+
+
+def test_the_rejected_rows_fixed_in_their_file_import_again(finished, tmp_path, django_capture_on_commit_callbacks):
+    client, job = finished
+    rejected = b"".join(client.get(f"/imports/{job.pk}/rejected.csv").streaming_content).decode("utf-8-sig")
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text(rejected.replace(",12,", ",+420 604 555 666,").replace("not an e-mail", "borek@example.cz"),
+                     encoding="utf-8")
+
+    again = run_import(client, fixed, django_capture_on_commit_callbacks)
+
+    assert "errors" not in again.mapping
+    assert (again.status, again.created, again.rejected) == (JobStatus.DONE, 1, 0)
+    assert Party.objects.filter(last_name="Šťastný", email="borek@example.cz").exists()
