@@ -49,6 +49,7 @@ from abonent.imports.models import (
 )
 from abonent.imports.reading import FileShape, ImportFileError, records, shape_read
 from abonent.imports.values import country_code
+from abonent.notifications.services import notify
 
 __all__ = [
     "ImportFileError", "ImportRefused", "job_configure", "job_create", "job_create_from_db", "job_revert",
@@ -474,15 +475,12 @@ def job_url(job: ImportJob) -> str:
 def _notify_finished(job: ImportJob, *, now: dt.datetime) -> None:
     if job.created_by is None:
         return
-    from abonent.notifications.services import notify
-
     title = format_lazy(gettext_lazy("Import {name} finished: {created} created, {updated} updated, {skipped} "
                                      "skipped, {rejected} rejected"), name=job.filename, created=job.created,
                         updated=job.updated, skipped=job.skipped, rejected=job.rejected)
     notify(user=job.created_by, title=title, url=job_url(job), email_template="imports/email/job_finished",
            context={"job_id": job.pk, "filename": job.filename, "total": job.total, "created": job.created,
-                    "updated": job.updated, "skipped": job.skipped, "rejected": job.rejected,
-                    "url": settings.SITE_URL.rstrip("/") + job_url(job)}, now=now)
+                    "updated": job.updated, "skipped": job.skipped, "rejected": job.rejected}, now=now)
 
 
 def jobs_resume(*, now: dt.datetime, stale_after: dt.timedelta | None = dt.timedelta(minutes=2)) -> list[int]:
