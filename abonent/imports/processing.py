@@ -163,7 +163,7 @@ class Batch:
                 valid.append((row_id, plan))
         found, external = self._existing(valid)
         new_parties: list[NewParty] = []
-        updates: dict[int, list[tuple[int, RowPlan]]] = defaultdict(list)
+        updates: dict[int, list[tuple[int, RowPlan, str]]] = defaultdict(list)
         seen: dict[str, dict[str, tuple[str, Any, int]]] = {key: {} for key in self.match_on}  # value → target
         refs_taken: dict[str, Any] = {}
         for row_id, plan in valid:
@@ -203,7 +203,7 @@ class Batch:
                     self.outcomes[row_id] = Outcome(RowStatus.REJECTED, reasons=[
                         _("External ID “%(ref)s” already belongs to another customer.") % {"ref": ref}])
                     continue
-                updates[party_id].append((row_id, plan))
+                updates[party_id].append((row_id, plan, target[2]))
             if ref:
                 refs_taken[ref] = target[1] if target[0] == "party" else target[1]
             for key in self.match_on:
@@ -306,7 +306,7 @@ class Batch:
 
     # --- existing customers -----------------------------------------------------------------------------
 
-    def _update(self, updates: dict[int, list[tuple[int, RowPlan]]]) -> None:
+    def _update(self, updates: dict[int, list[tuple[int, RowPlan, str]]]) -> None:
         if not updates:
             return
         ids = sorted(updates)
@@ -336,7 +336,7 @@ class Batch:
                       for v in AttributeValue.objects.filter(party_id__in=ids, active_to__isnull=True)}
         reserve: dict[str, int] = defaultdict(int)
         for plans in updates.values():
-            for _row_id, plan in plans:
+            for _row_id, plan, _why in plans:
                 reserve["contact"] += len(plan.emails) + len(plan.phones)
                 reserve["address"] += plan.address is not None
                 reserve["account"] += bool(plan.iban)
@@ -353,12 +353,12 @@ class Batch:
         }
         for party_id in ids:
             current = state.get(party_id)
-            for row_id, plan in updates[party_id]:
+            for row_id, plan, why in updates[party_id]:
                 if current is None:  # deleted meanwhile
                     self.outcomes[row_id] = Outcome(RowStatus.REJECTED,
                                                     reasons=[_("The matching customer was deleted meanwhile.")])
                     continue
-                self._update_one(row_id, plan, current, contacts[party_id], addresses[party_id],
+                self._update_one(row_id, plan, why, current, contacts[party_id], addresses[party_id],
                                  accounts[party_id], tags[party_id], attributes, pool)
         # One UPDATE per set of changed columns (usually one or two per batch), keyed by id.
         by_columns: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
@@ -369,7 +369,8 @@ class Batch:
         for changed, rows in by_columns.items():
             rows_update(Party, changed, rows)
 
-    def _update_one(self, row_id: int, plan: RowPlan, current: dict[str, Any], contacts: set[tuple[str, str]],
+    def _update_one(self, row_id: int, plan: RowPlan, why: str, current: dict[str, Any],
+                    contacts: set[tuple[str, str]],
                     addresses: set[tuple[str, str]], accounts: set[str], tags: set[str],
                     attributes: dict[tuple[int, int], AttributeValue], pool: dict[str, Any]) -> None:
         party_id = current["id"]
@@ -472,9 +473,7 @@ class Batch:
         previous = {"party": before, "wrote": wrote, "added": dict(added)}
         if replaced:
             previous["replaced"] = replaced
-        outcome = self.outcomes.get(row_id)
-        self.outcomes[row_id] = Outcome(RowStatus.UPDATED, party_id=party_id,
-                                        reasons=outcome.reasons if outcome else [], previous=previous)
+        self.outcomes[row_id] = Outcome(RowStatus.UPDATED, party_id=party_id, reasons=[why], previous=previous)
         self._audit(party_id, current["name"], "abonent.customers.party.changed", changes, number=plan.number)
 
     # --- writing ----------------------------------------------------------------------------------------

@@ -301,7 +301,10 @@ def job_configure(
     rules = _rules(mapping=mapping, kind=job.kind, country_default=country_default,
                    column_countries=column_countries, on_duplicate=on_duplicate, match_on=match_on)
     keys = set(rules["mapping"].values())
-    if not keys & {"name", "first_name", "last_name", "organisation"}:
+    # A file without names can only update customers it matches (rows matching none are rejected).
+    match_columns = {"external_id" if k == MatchKey.EXTERNAL_ID else k for k in rules["match_on"]} & keys
+    updates_only = rules["on_duplicate"] == OnDuplicate.UPDATE and match_columns
+    if not keys & {"name", "first_name", "last_name", "organisation"} and not updates_only:
         raise ImportRefused(_("Map a column to the name, the first or last name, or the organisation name: "
                               "a new customer needs one."))
     if not rules["country_default"] and "country" not in keys:

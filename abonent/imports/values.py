@@ -135,7 +135,7 @@ def iban_clean(raw: str) -> str:
             return iban_normalise(f"CZ{check:02d}{bban}")
         except InvalidIdentifier:
             raise InvalidIdentifier(_("“%(value)s” is not a valid bank account number.") % {"value": raw}) from None
-    return iban_normalise(text)
+    return iban_normalise(raw.strip())
 
 
 # --- countries ------------------------------------------------------------------------------------------

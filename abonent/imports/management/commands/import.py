@@ -133,7 +133,8 @@ class Command(BaseCommand):
                 handle.write(chunk)
 
     def handle_revert(self, options: dict[str, Any]) -> None:
-        job = services.job_revert(job=self._job(options["job"]), by=self._user(options["user"]), now=timezone.now())
+        by = self._user(options["user"])
+        job = services.job_revert(job=self._job(options["job"]), by=by, now=timezone.now())
         self.stdout.write(job_line(job))
 
     # --- helpers ----------------------------------------------------------------------------------------
