@@ -104,3 +104,29 @@ def test_a_junk_file_is_refused_on_the_form(page, shot, tmp_path, settings, tran
     expect(page.locator(".invalid-feedback")).to_contain_text("binary")
     shot("junk-refused")
     assert not ImportJob.objects.exists()
+
+
+def test_the_progress_moves_by_itself_and_stops_when_the_job_ends(page, shot, transactional_db):
+    from django.utils import timezone
+
+    manager = UserFactory(role=Role.MANAGER, username="manager", language="en")
+    now = timezone.now()
+    job = ImportJob.objects.create(kind="customers", format="csv", filename="big.csv", created_by=manager,
+                                   created_at=now, started_at=now, heartbeat_at=now, status=JobStatus.RUNNING,
+                                   total=1000, processed=100, created=100)
+    sign_in(page, "manager")
+    page.goto(f"/imports/{job.pk}/progress/")
+    expect(page.locator("#rows-done")).to_have_text("100 of 1,000 rows")
+    expect(page.locator("#close-note")).to_be_visible()
+    shot("running")
+
+    # the worker moves on: the page follows without being reloaded
+    ImportJob.objects.filter(pk=job.pk).update(processed=600, created=580, rejected=20)
+    expect(page.locator("#rows-done")).to_have_text("600 of 1,000 rows")
+    expect(page.locator("#count-rejected")).to_have_text("20")
+    ImportJob.objects.filter(pk=job.pk).update(processed=1000, created=980, status=JobStatus.DONE,
+                                               finished_at=timezone.now())
+    expect(page.locator("#finished-actions")).to_be_visible()
+    expect(page.locator("#progress")).not_to_have_attribute("hx-trigger", "every 1s")
+    expect(page.locator("#close-note")).to_have_count(0)
+    shot("done")
