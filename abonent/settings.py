@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "abonent.banking",
     "abonent.callcenter",
     "abonent.appointments",
+    "abonent.imports",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,9 @@ ABONENT_TILE_URL = os.environ.get(
 ABONENT_MAP_ATTRIBUTION = os.environ.get("ABONENT_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 ABONENT_HTTP_USER_AGENT = os.environ.get("ABONENT_HTTP_USER_AGENT", "Abonent/0.1 (+https://abonent.example)")
 ABONENT_AGENDA_HOUR = int(os.environ.get("ABONENT_AGENDA_HOUR", "7"))
+# Imports: rows per batch of the worker (one transaction each), and the largest file accepted.
+IMPORT_BATCH_ROWS = int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000"))
+IMPORT_MAX_BYTES = int(os.environ.get("ABONENT_IMPORT_MAX_MB", "200")) * 1024 * 1024
 
 # Human names of the modules whose rights are checked (accounts.RoleRight); the order is the menu's.
 ABONENT_MODULES = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("banking/", include("abonent.banking.urls")),
     path("callcenter/", include("abonent.callcenter.urls")),
     path("calendar/", include("abonent.appointments.urls")),
+    path("imports/", include("abonent.imports.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
