@@ -155,3 +155,15 @@ def test_the_minimum_term_ends_on_the_same_day_months_later():
     contract = ContractFactory(start_date=dt.date(2026, 1, 31), minimum_term_months=1)
 
     assert contract.minimum_term_end == dt.date(2026, 2, 28)
+
+
+def test_a_node_that_pays_for_a_contract_cannot_be_deleted_and_the_refusal_says_why(db):
+    from abonent.customers.hierarchy_services import HierarchyRefused, node_add, node_delete, structure_create
+
+    structure = structure_create(by=None, name="Billing groups", kind="billing")
+    payer = node_add(by=None, structure=structure, name="Head office")
+    ContractFactory(payer=payer)
+
+    with pytest.raises(HierarchyRefused, match="“Head office” is still used by contracts"):
+        node_delete(by=None, node=payer)
+    assert payer.__class__.objects.filter(pk=payer.pk).exists()
