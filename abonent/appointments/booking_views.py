@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -143,5 +143,5 @@ def _book_post(request: HttpRequest, party: Party) -> HttpResponse:
         form.add_error(None, str(error))
         return _confirm_page(request, party, form, status=400)
     messages.success(request, _("The meeting is booked: %(rep)s, %(when)s.") % {
-        "rep": meeting.rep, "when": timezone.localtime(meeting.start).strftime("%Y-%m-%d %H:%M")})
+        "rep": meeting.rep, "when": formats.date_format(timezone.localtime(meeting.start), "SHORT_DATETIME_FORMAT")})
     return redirect("appointments:meeting", pk=meeting.pk)
