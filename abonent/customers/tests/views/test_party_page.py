@@ -151,7 +151,7 @@ def test_a_module_adds_its_tab_without_touching_customers(client_as, monkeypatch
     assert ">Payments</a>" not in page  # agents have no billing rights
     labels = re.findall(r'role="tab"[^>]*>\s*([^<]+)</a>', page)
     assert [label.strip() for label in labels] == [
-        "Overview", "Contacts", "Attributes", "Hierarchies", "Notes", "Calls", "Tasks", "History",
+        "Overview", "Contacts", "Attributes", "Hierarchies", "Meetings", "Notes", "Calls", "Tasks", "History",
     ]
 
 
