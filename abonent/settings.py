@@ -1,5 +1,6 @@
 """Abonent settings: one file, driven by the environment."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -53,7 +54,10 @@ INSTALLED_APPS = [
     "abonent.customers",
     "abonent.contracts",
     "abonent.billing",
+    "abonent.banking",
+    "abonent.callcenter",
     "abonent.appointments",
+    "abonent.imports",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +126,9 @@ else:
         "immediate": TESTING,
     }
 
+# Bank APIs polled for new statement lines (docs/banking.md); tests point these at a local stub.
+ABONENT_FIO_API_URL = os.environ.get("ABONENT_FIO_API_URL", "https://fioapi.fio.cz/v1/rest").rstrip("/")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -170,6 +177,18 @@ USE_I18N = True
 FORMAT_MODULE_PATH = ["abonent.formats"]
 USE_TZ = True
 CURRENCIES = ["CZK", "PLN", "RON", "RUB", "EUR"]
+# The company's accounts customers pay into, one per currency, for payment orders, statements and reminders.
+# ABONENT_PAYEE_ACCOUNTS is JSON: {"CZK": {"iban": "CZ65...", "bic": "GIBACZPX"}, "RUB": {"account": "4070...",
+# "bic": "044525225", "bank": "...", "correspondent": "3010..."}}; the defaults are demo accounts.
+BILLING_PAYEE_NAME = os.environ.get("ABONENT_PAYEE_NAME", "Abonent Telecom s.r.o.")
+BILLING_PAYEE_ACCOUNTS = json.loads(os.environ.get("ABONENT_PAYEE_ACCOUNTS") or "null") or {
+    "CZK": {"iban": "CZ6508000000192000145399", "bic": "GIBACZPX"},
+    "EUR": {"iban": "AT611904300234573201", "bic": "BKAUATWW"},
+    "PLN": {"iban": "PL61109010140000071219812874", "bic": "WBKPPLPP"},
+    "RON": {"iban": "RO49AAAA1B31007593840000", "bic": "BTRLRO22"},
+    "RUB": {"account": "40702810900000012345", "bic": "044525225", "bank": "ПАО Сбербанк",
+            "correspondent": "30101810400000000225"},
+}
 DEFAULT_CURRENCY = os.environ.get("ABONENT_DEFAULT_CURRENCY", "CZK")
 
 STATIC_URL = "/static/"
@@ -186,6 +205,11 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files only permission-checked views may serve (attachments of service requests): never public media.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("ABONENT_PRIVATE_FILES", str(DATA_DIR / "private"))},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -246,6 +270,9 @@ ABONENT_TILE_URL = os.environ.get(
 ABONENT_MAP_ATTRIBUTION = os.environ.get("ABONENT_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 ABONENT_HTTP_USER_AGENT = os.environ.get("ABONENT_HTTP_USER_AGENT", "Abonent/0.1 (+https://abonent.example)")
 ABONENT_AGENDA_HOUR = int(os.environ.get("ABONENT_AGENDA_HOUR", "7"))
+# Imports: rows per batch of the worker (one transaction each), and the largest file accepted.
+IMPORT_BATCH_ROWS = int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000"))
+IMPORT_MAX_BYTES = int(os.environ.get("ABONENT_IMPORT_MAX_MB", "200")) * 1024 * 1024
 
 # Human names of the modules whose rights are checked (accounts.RoleRight); the order is the menu's.
 ABONENT_MODULES = {

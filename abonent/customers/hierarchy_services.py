@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -196,10 +196,18 @@ def node_delete(*, by: Any, node: Node, channel: str = Channel.UI, now: dt.datet
             _("Customers are or were placed in “%(node)s”: it can be renamed or moved, not deleted, so their "
               "history stays readable.") % {"node": node.name}
         )
-    with transaction.atomic():
-        audit_record(actor=by, action="abonent.customers.node.deleted", target=node, subject=node.structure,
-                     channel=channel, now=now, changes={"name": (node.name, None)})
-        node.delete()
+    try:
+        with transaction.atomic():
+            audit_record(actor=by, action="abonent.customers.node.deleted", target=node, subject=node.structure,
+                         channel=channel, now=now, changes={"name": (node.name, None)})
+            node.delete()
+    except ProtectedError as error:
+        # Other modules point at nodes (a contract's payer, say) without this module knowing them.
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise HierarchyRefused(
+            _("“%(node)s” is still used by %(kinds)s: it can be renamed or moved, not deleted.")
+            % {"node": node.name, "kinds": ", ".join(kinds)}
+        ) from error
 
 
 # --- placing customers ---------------------------------------------------------------------------------

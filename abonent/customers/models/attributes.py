@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from abonent.customers.models.party import Party
 
@@ -21,7 +22,7 @@ def label_in(labels: dict[str, str], language: str, fallback: str) -> str:
 
 class AttributeType(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("value type", "Number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice from a list")
     BOOLEAN = "boolean", _("Yes / no")

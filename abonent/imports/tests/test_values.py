@@ -1,0 +1,122 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from abonent.customers.identifiers import InvalidIdentifier, phone_normalise
+from abonent.customers.services import email_normalise
+from abonent.imports.values import (
+    _phone_fast,
+    boolean_clean,
+    cell_values,
+    country_code,
+    date_clean,
+    email_clean,
+    iban_clean,
+    phone_clean,
+    tax_id_clean,
+    undefuse,
+)
+
+
+def _library(fn, *args):
+    try:
+        return fn(*args)
+    except InvalidIdentifier:
+        return None
+
+
+phone_like = st.builds(
+    lambda plus, digits, seps: ("+" if plus else "") + "".join(d + s for d, s in zip(digits, seps, strict=False)),
+    st.booleans(), st.text("0123456789", min_size=6, max_size=14), st.lists(st.sampled_from(["", " ", "-", "."]),
+                                                                           min_size=14, max_size=14),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=phone_like, country=st.sampled_from(["CZ", "PL", "RO", "RU", "SK", "DE", "US", "IT"]))
+def test_the_short_path_for_phones_gives_the_libraries_answer_or_none(raw, country):
+    fast = _phone_fast(raw, country)
+
+    if fast is not None:
+        assert fast == _library(lambda r, c: phone_normalise(r, country=c), raw, country)
+
+
+@pytest.mark.parametrize(("raw", "country", "e164"), [
+    ("+420 601 123 456", "CZ", "+420601123456"), ("601 123 456", "CZ", "+420601123456"),
+    ("00420601123456", "PL", "+420601123456"), ("0721 234 567", "RO", "+40721234567"),
+    ("8 (912) 345-67-89", "RU", "+79123456789"), ("+48 501-234-567", "CZ", "+48501234567"),
+    ("(415) 293-3313", "US", "+14152933313"), ("+39 06 1234 5678", "IT", "+390612345678"),
+])
+def test_phones_come_out_in_e164(raw, country, e164):
+    assert phone_clean(raw, country) == e164
+
+
+@pytest.mark.parametrize("raw", ["12345", "+420 123", "abc", "601 123 456 789 012"])
+def test_a_phone_that_is_not_one_is_refused(raw):
+    with pytest.raises(InvalidIdentifier):
+        phone_clean(raw, "CZ")
+
+
+email_like = st.builds(lambda local, domain, tld: f"{local}@{domain}.{tld}",
+                       st.text("abcXYZ019._+-", min_size=1, max_size=12),
+                       st.text("abcdef0-.", min_size=1, max_size=10),
+                       st.sampled_from(["cz", "com", "test", "invalid", "c", "PL", "xn--p1ai", "local"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=email_like)
+def test_the_short_path_for_e_mails_agrees_with_email_validator(raw):
+    assert _library(email_clean, raw) == _library(email_normalise, raw)
+
+
+@pytest.mark.parametrize(("raw", "iban"), [
+    ("19-2000145399/0800", "CZ6508000000192000145399"),
+    ("CZ65 0800 0000 1920 0014 5399", "CZ6508000000192000145399"),
+    ("PL61 1090 1014 0000 0712 1981 2874", "PL61109010140000071219812874"),
+])
+def test_a_czech_account_number_becomes_its_iban(raw, iban):
+    assert iban_clean(raw) == iban
+
+
+def test_a_czech_account_number_with_a_wrong_check_is_refused():
+    with pytest.raises(InvalidIdentifier, match="not a valid bank account number"):
+        iban_clean("19-2000145398/0800")
+
+
+def test_an_ico_that_lost_its_leading_zeros_in_a_spreadsheet_gets_them_back():
+    assert tax_id_clean("6947", "CZ") == "00006947"
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("CZ", "CZ"), ("cze", "CZ"), ("Česká republika", "CZ"), ("Czechia", "CZ"), ("Polska", "PL"),
+    ("Rumunsko", "RO"), ("România", "RO"), ("Россия", "RU"), ("United States", "US"), ("USA", "US"),
+    ("Deutschland", "DE"), ("XX", None), ("Atlantis", None),
+])
+def test_countries_are_read_by_code_or_by_name_in_several_languages(raw, code):
+    assert country_code(raw) == code
+
+
+@pytest.mark.parametrize(("raw", "value"), [("1", True), ("Ano", True), ("tak", True), ("да", True), ("TRUE", True),
+                                            ("0", False), ("ne", False), ("Nie", False), ("нет", False),
+                                            ("maybe", None)])
+def test_yes_and_no_in_five_languages(raw, value):
+    assert boolean_clean(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["2024-03-01", "1.3.2024", "1. 3. 2024", "01/03/2024", "2024-03-01T00:00:00"])
+def test_dates_written_the_usual_ways(raw):
+    assert date_clean(raw) == dt.date(2024, 3, 1)
+
+
+def test_a_cell_with_several_values_or_a_json_list_gives_each_value():
+    assert cell_values("a@x.cz; b@x.cz,\nc@x.cz") == ["a@x.cz", "b@x.cz", "c@x.cz"]
+    assert cell_values('[{"label": "work", "value": "contact@wilson.com"}, {"label": "home", "value": ""}]') == [
+        "contact@wilson.com"]
+    assert cell_values('["+420 601 123 456"]') == ["+420 601 123 456"]
+
+
+def test_the_quote_an_export_puts_before_a_formula_is_dropped_again():
+    assert undefuse("'=HYPERLINK(\"x\")") == '=HYPERLINK("x")'
+    assert undefuse("'quoted") == "'quoted"
