@@ -9,13 +9,13 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from abonent.appointments.forms import BookingForm, SlotSearchForm
 from abonent.appointments.services import AppointmentError, Place, SlotTakenError, meeting_book, party_place
-from abonent.appointments.slots import calendar_reps, free_slots, rep_loads
+from abonent.appointments.slots import calendar_reps, slot_search
 from abonent.core.models import Channel
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
@@ -23,6 +23,7 @@ from abonent.customers.models import Party
 
 SLOTS_SHOWN = 30
 SLOTS_PER_REP_DAY = 3
+LOADS_SHOWN = 12  # the least busy reps; a team of two hundred would not fit on the page
 SEARCH_LIMIT = 20
 
 
@@ -71,16 +72,14 @@ def _slots_page(request: HttpRequest, party: Party, *, status: int = 200) -> Htt
     form = SlotSearchForm(request.GET) if searched else SlotSearchForm(initial=SlotSearchForm.defaults())
     criteria = (form.cleaned_data if form.is_valid() else None) if searched else SlotSearchForm.defaults()
     now = timezone.now()
-    slots, loads, reps = [], {}, []
+    slots, loads = [], []
     place = party_place(party=party, now=now)
     if criteria is not None:
-        duration = dt.timedelta(minutes=criteria["duration"])
-        ranked = free_slots(party=party, place=place, date_from=criteria["date_from"], date_to=criteria["date_to"],
-                            team=criteria.get("team"), region=criteria.get("region"), rep=criteria.get("rep"),
-                            duration=duration, now=now)
-        slots = _varied(ranked)
-        reps = list(calendar_reps().filter(working_hours__isnull=False).distinct())
-        loads = rep_loads(reps=reps, date_from=criteria["date_from"], date_to=criteria["date_to"])
+        search = slot_search(party=party, place=place, date_from=criteria["date_from"], date_to=criteria["date_to"],
+                             team=criteria.get("team"), region=criteria.get("region"), rep=criteria.get("rep"),
+                             duration=dt.timedelta(minutes=criteria["duration"]), now=now)
+        slots = _varied(search.slots)
+        loads = sorted(search.loads.values(), key=lambda pair: pair[1].share)
     tz = timezone.get_current_timezone()
     rows = [{
         "slot": s, "start": s.start.astimezone(tz), "end": s.end.astimezone(tz),
@@ -90,7 +89,7 @@ def _slots_page(request: HttpRequest, party: Party, *, status: int = 200) -> Htt
     calendar_url = f"{reverse('appointments:calendar')}?{urlencode({'party': party.pk})}"
     return render(request, "appointments/book.html", {
         "party": party, "place": place, "form": form, "rows": rows, "criteria": criteria,
-        "loads": [(r, loads[r.pk]) for r in reps if r.pk in loads], "calendar_url": calendar_url,
+        "loads": loads[:LOADS_SHOWN], "more_reps": max(0, len(loads) - LOADS_SHOWN), "calendar_url": calendar_url,
     }, status=status)
 
 
@@ -144,5 +143,5 @@ def _book_post(request: HttpRequest, party: Party) -> HttpResponse:
         form.add_error(None, str(error))
         return _confirm_page(request, party, form, status=400)
     messages.success(request, _("The meeting is booked: %(rep)s, %(when)s.") % {
-        "rep": meeting.rep, "when": timezone.localtime(meeting.start).strftime("%Y-%m-%d %H:%M")})
+        "rep": meeting.rep, "when": formats.date_format(timezone.localtime(meeting.start), "SHORT_DATETIME_FORMAT")})
     return redirect("appointments:meeting", pk=meeting.pk)

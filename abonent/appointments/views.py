@@ -96,7 +96,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     reps = list(calendar_reps()) if every_rep else [request.user]
     team = Team.objects.filter(pk=request.GET.get("team")).first() if request.GET.get("team", "").isdigit() else None
     if team is not None:
-        reps = [r for r in reps if team.members.filter(pk=r.pk).exists()]
+        members = set(team.members.values_list("pk", flat=True))
+        reps = [r for r in reps if r.pk in members]
     party = None
     if every_rep and request.GET.get("party", "").isdigit():
         party = Party.objects.active().filter(pk=request.GET["party"]).first()

@@ -151,8 +151,8 @@ def test_a_module_adds_its_tab_without_touching_customers(client_as, monkeypatch
     assert ">Commission</a>" not in page  # agents have no commission rights
     labels = re.findall(r'role="tab"[^>]*>\s*([^<]+)</a>', page)
     assert [label.strip() for label in labels] == [
-        "Overview", "Contacts", "Attributes", "Contracts", "Billing", "Hierarchies", "Notes", "Calls", "Tasks",
-        "History",
+        "Overview", "Contacts", "Attributes", "Contracts", "Billing", "Hierarchies", "Meetings", "Notes", "Calls",
+        "Tasks", "History",
     ]
 
 
