@@ -96,3 +96,19 @@ def test_an_edit_made_while_a_batch_was_being_checked_is_not_lost(db, tmp_path, 
     entry = AuditEntry.objects.get(action="abonent.customers.party.changed", channel="import")
     assert entry.changes["name"] == ["Jana Veliká", "Jana Malá"]
     assert "external_ref" not in entry.changes
+
+
+def test_rows_checked_by_a_helper_process_land_the_same(db, tmp_path, settings):
+    from abonent.imports import parallel
+
+    settings.IMPORT_HELPERS, settings.IMPORT_HELPERS_FROM_ROWS = 1, 1
+    rows = [["Name", "E-mail", "Phone"], *[[f"H {n}", f"h{n}@example.cz", "601 123 456"] for n in range(30)],
+            ["Bad", "bad@", "1"]]
+    try:
+        job = imported(csv_file(tmp_path / "c.csv", rows), batch_rows=8, match_on=["email"])
+    finally:
+        parallel.helpers_reset()
+
+    assert (job.created, job.rejected) == (30, 1)
+    assert job.rows.get(number=32).errors == ["E-mail: “bad@” is not a valid e-mail address.",
+                                              "Phone: “1” is not a phone number."]
