@@ -273,6 +273,11 @@ ABONENT_AGENDA_HOUR = int(os.environ.get("ABONENT_AGENDA_HOUR", "7"))
 # Imports: rows per batch of the worker (one transaction each), and the largest file accepted.
 IMPORT_BATCH_ROWS = int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("ABONENT_IMPORT_MAX_MB", "200")) * 1024 * 1024
+# Helper processes that check the next batch's rows while the worker writes the current one (0: the worker
+# checks them itself), for jobs of at least IMPORT_HELPERS_FROM_ROWS rows.
+IMPORT_HELPERS = int(os.environ.get("ABONENT_IMPORT_HELPERS", "0" if TESTING else str(min(2, (os.cpu_count() or 1)
+                                                                                           - 1))))
+IMPORT_HELPERS_FROM_ROWS = int(os.environ.get("ABONENT_IMPORT_HELPERS_FROM_ROWS", "20000"))
 
 # Human names of the modules whose rights are checked (accounts.RoleRight); the order is the menu's.
 ABONENT_MODULES = {

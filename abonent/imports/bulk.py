@@ -6,25 +6,17 @@ the insert itself when there are a hundred thousand. Callers hold a transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
 
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _value(value: Any) -> Any:
-    """A value as the database driver takes it: JSON as text; on SQLite, times as the ORM stores them (UTC)."""
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    if isinstance(value, dt.datetime) and not is_postgres():
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -35,26 +27,54 @@ def table_of(model: type[models.Model]) -> str:
     return model._meta.db_table
 
 
+def _converters(model: type[models.Model], columns: Sequence[str]) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(index, function) for the columns whose Python values the driver does not take as they are: JSON always,
+    date-times on SQLite (stored as the ORM stores them, in UTC without offset)."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    converters = []
+    for index, column in enumerate(columns):
+        field = fields[column]
+        if isinstance(field, models.JSONField):
+            converters.append((index, lambda v: v if v is None or isinstance(v, str) else _json(v)))
+        elif isinstance(field, models.DateTimeField) and not is_postgres():
+            converters.append((index, connection.ops.adapt_datetimefield_value))
+    return converters
+
+
+def _converted(rows: Iterable[Sequence[Any]], converters: list[tuple[int, Callable[[Any], Any]]]
+               ) -> Iterable[Sequence[Any]]:
+    if not converters:
+        yield from rows
+        return
+    for row in rows:
+        row = list(row)
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        yield row
+
+
 def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
                 ready: bool = False) -> int:
     """Insert rows (tuples in the order of `columns`; dicts and lists go to JSON columns as JSON text).
 
-    `ready` rows hold only strings, numbers and None (JSON already encoded): they go to the driver as they are.
+    `ready` rows hold only what the driver takes as it is (JSON already encoded, no date-times on SQLite).
     """
     table, count = table_of(model), 0
+    if not ready:
+        rows = _converted(rows, _converters(model, columns))
     if is_postgres():
         with connection.cursor() as cursor, cursor.cursor.copy(
                 f"COPY {connection.ops.quote_name(table)} ({_quoted(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row if ready else [_value(v) for v in row])
+                copy.write_row(row)
                 count += 1
         return count
     marks = ", ".join(["%s"] * len(columns))
-    batch: list[list[Any]] = []
+    batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
         sql = f"INSERT INTO {connection.ops.quote_name(table)} ({_quoted(columns)}) VALUES ({marks})"  # noqa: S608
         for row in rows:
-            batch.append(row if ready else [_value(v) for v in row])
+            batch.append(row)
             if len(batch) >= 10_000:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -89,27 +109,30 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
 
 
 def rows_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Set `columns` of rows by id; each row is (id, *values). PostgreSQL: one UPDATE ... FROM (VALUES ...)."""
+    """Set `columns` of rows by id; each row is (id, *values).
+
+    PostgreSQL: one UPDATE joined to the values passed as one array per column (unnest), so the statement stays
+    short however many rows; SQLite: executemany by primary key.
+    """
     if not rows:
         return
     table = connection.ops.quote_name(table_of(model))
-    prepared = [[row[0], *(_value(v) for v in row[1:])] for row in rows]
+    rows = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
     with connection.cursor() as cursor:
         if is_postgres():
             fields = {f.column: f for f in model._meta.concrete_fields}
-            # Parameters in VALUES arrive untyped; each is cast to its column's type.
-            sets = ", ".join(f"{connection.ops.quote_name(c)} = v.{connection.ops.quote_name(c)}"
-                             f"::{fields[c].db_type(connection)}" for c in columns)
-            names = ", ".join(["id", *(connection.ops.quote_name(c) for c in columns)])
-            for start in range(0, len(prepared), 5000):
-                chunk = prepared[start:start + 5000]
-                values = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(chunk))
-                cursor.execute(
-                    f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({names}) "  # noqa: S608
-                    "WHERE t.id = v.id::bigint",
-                    [v for row in chunk for v in row],
-                )
+            types = [fields[c].db_type(connection) for c in columns]
+            # JSON travels as text (one array of text), then becomes jsonb per row.
+            arrays = ", ".join(f"%s::{'text' if t == 'jsonb' else t.split('(')[0]}[]" for t in types)
+            sets = ", ".join(f"{connection.ops.quote_name(c)} = v.c{i}{'::jsonb' if t == 'jsonb' else ''}"
+                             for i, (c, t) in enumerate(zip(columns, types, strict=True)))
+            names = ", ".join(["id", *(f"c{i}" for i in range(len(columns)))])
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM unnest(%s::bigint[], {arrays}) AS v({names}) "  # noqa: S608
+                "WHERE t.id = v.id",
+                [[row[i] for row in rows] for i in range(len(columns) + 1)],
+            )
             return
         sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608 - our own column names
-                           [[*row[1:], row[0]] for row in prepared])
+                           [[*row[1:], row[0]] for row in rows])

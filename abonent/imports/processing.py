@@ -55,6 +55,15 @@ PARTY_COLUMNS = ("kind", "name", "first_name", "last_name", "country", "tax_id",
 PRIMARY_COPIES = ("email", "phone", "iban", "city")
 # How a column is called in the customer's history (the customers app's field names).
 HISTORY_NAMES = {"call_center_status_id": "call_center_status", "sales_rep_id": "sales_rep"}
+INSERT_COLUMNS = {
+    ContactPoint: ("party_id", "kind", "value", "label", "is_primary"),
+    Address: ("party_id", "kind", "street", "city", "postal_code", "country", "is_primary"),
+    BankAccount: ("party_id", "iban", "account_number", "bic", "label", "is_primary"),
+    StageChange: ("party_id", "from_stage", "to_stage", "at", "reason", "by_id"),
+    Note: ("party_id", "body", "author_id", "created_at"),
+    AttributeValue: ("party_id", "definition_id", "text", "text_translations", "number", "date", "choice_id",
+                     "boolean", "active_from", "active_to"),
+}
 IMPORT_LOCK = 0x1A70_4B5  # PostgreSQL advisory lock: one batch of any import matches and writes at a time
 
 
@@ -98,12 +107,9 @@ class Batch:
         self.actor_label = (actor.get_full_name() or actor.get_username()) if actor else _("system")
         self.note = _("import job %(n)s") % {"n": job.pk}  # the reason of stage moves
         # rows to write, by table
-        self.contacts: list[tuple] = []
-        self.addresses: list[tuple] = []
-        self.accounts: list[tuple] = []
-        self.stage_changes: list[tuple] = []
-        self.notes: list[tuple] = []
-        self.attribute_values: list[tuple] = []
+        # Rows to insert per table (in INSERT_COLUMNS order); those of updated customers carry a reserved id first.
+        self.rows: dict[type, list[tuple]] = defaultdict(list)
+        self.rows_with_id: dict[type, list[tuple]] = defaultdict(list)
         self.party_tags: list[tuple[int, int]] = []
         self.audit: list[tuple] = []
         self.attribute_updates: list[tuple[int, dict[str, Any]]] = []
@@ -253,17 +259,17 @@ class Batch:
             ))
             for kind, items in ((ContactKind.EMAIL, plan.emails), (ContactKind.PHONE, plan.phones)):
                 for index, value in enumerate(items):
-                    self.contacts.append((pk, kind, value, "", index == 0))
+                    self.rows[ContactPoint].append((pk, kind, value, "", index == 0))
             if address:
-                self.addresses.append((pk, AddressKind.REGISTERED, address["street"], address["city"],
+                self.rows[Address].append((pk, AddressKind.REGISTERED, address["street"], address["city"],
                                        address["postal_code"], address["country"], True))
             if plan.iban:
-                self.accounts.append((pk, plan.iban, "", "", "", True))
-            self.stage_changes.append((pk, "", values.get("stage", Stage.PROSPECT), self.now, "", self.actor_id))
+                self.rows[BankAccount].append((pk, plan.iban, "", "", "", True))
+            self.rows[StageChange].append((pk, "", values.get("stage", Stage.PROSPECT), self.now, "", self.actor_id))
             if plan.note:
-                self.notes.append((pk, note_sanitise(plan.note, is_html=False), self.actor_id, self.now))
+                self.rows[Note].append((pk, note_sanitise(plan.note, is_html=False), self.actor_id, self.now))
             for definition_id, columns in plan.attributes.items():
-                self.attribute_values.append(_attribute_row(pk, definition_id, columns, self.today))
+                self.rows[AttributeValue].append(_attribute_row(pk, definition_id, columns, self.today))
             for tag in plan.tags:
                 self.party_tags.append((pk, tag))
             changes = {
@@ -296,8 +302,9 @@ class Batch:
 
     def _audit(self, party_id: int, label: str, action: str, changes: dict[str, tuple[Any, Any]],
                number: int) -> None:
-        tracked = {f: [_jsonable(old), _jsonable(new)] for f, (old, new) in changes.items()
-                   if f not in self.untracked}
+        # Values are text, numbers, None or lists here (attribute values were made plain when noted).
+        untracked = self.untracked
+        tracked = {f: [old, new] for f, (old, new) in changes.items() if f not in untracked}
         if not tracked:
             return
         self.audit.append((self.now, self.actor_id, self.actor_label, action, Channel.IMPORT, self.party_type.pk,
@@ -393,8 +400,8 @@ class Batch:
                 put(column, plan.fields[column])
         if "stage" in plan.fields and plan.fields["stage"] != current["stage"]:
             pk = next(pool["stage"])
-            self.stage_changes.append((pk, current["stage"], plan.fields["stage"], self.now, self.note,
-                                       self.actor_id))
+            self.rows_with_id[StageChange].append((pk, party_id, current["stage"], plan.fields["stage"], self.now,
+                                                   self.note, self.actor_id))
             added["stage_change"].append(pk)
             put("stage", plan.fields["stage"])
         for kind, values in ((ContactKind.EMAIL, plan.emails), (ContactKind.PHONE, plan.phones)):
@@ -403,7 +410,7 @@ class Batch:
                     continue
                 pk = next(pool["contact"])
                 primary = not current[kind]
-                self.contacts.append((pk, party_id, kind, value, "", primary))
+                self.rows_with_id[ContactPoint].append((pk, party_id, kind, value, "", primary))
                 contacts.add((kind, value))
                 added["contact"].append(pk)
                 if primary:
@@ -414,7 +421,8 @@ class Batch:
         if address and (address["street"].casefold(), address["city"].casefold()) not in addresses:
             pk = next(pool["address"])
             primary = not addresses
-            self.addresses.append((pk, party_id, AddressKind.REGISTERED, address["street"], address["city"],
+            self.rows_with_id[Address].append((pk, party_id, AddressKind.REGISTERED, address["street"],
+                                               address["city"],
                                    address["postal_code"], address["country"], primary))
             addresses.add((address["street"].casefold(), address["city"].casefold()))
             added["address"].append(pk)
@@ -424,7 +432,7 @@ class Batch:
         if plan.iban and plan.iban not in accounts:
             pk = next(pool["account"])
             primary = not accounts
-            self.accounts.append((pk, party_id, plan.iban, "", "", "", primary))
+            self.rows_with_id[BankAccount].append((pk, party_id, plan.iban, "", "", "", primary))
             accounts.add(plan.iban)
             added["bank_account"].append(pk)
             if primary:
@@ -440,7 +448,8 @@ class Batch:
             changes["tags"] = (None, new_tags)
         if plan.note:
             pk = next(pool["note"])
-            self.notes.append((pk, party_id, note_sanitise(plan.note, is_html=False), self.actor_id, self.now))
+            self.rows_with_id[Note].append((pk, party_id, note_sanitise(plan.note, is_html=False), self.actor_id,
+                                            self.now))
             added["note"].append(pk)
             changes["note"] = (None, plan.note)
         replaced: dict[str, Any] = {}
@@ -460,7 +469,8 @@ class Batch:
                     self.attribute_updates.append((existing.pk, {"active_to": self.today}))
                     replaced[str(existing.pk)] = {"active_to": None}
                 pk = next(pool["attribute"])
-                self.attribute_values.append((pk, *_attribute_row(party_id, definition_id, columns, self.today)))
+                self.rows_with_id[AttributeValue].append(
+                    (pk, *_attribute_row(party_id, definition_id, columns, self.today)))
                 added["attribute_value"].append(pk)
                 fresh = AttributeValue(pk=pk, party_id=party_id, definition_id=definition_id,
                                        active_from=self.today, **columns)
@@ -480,19 +490,10 @@ class Batch:
 
     def _write(self) -> None:
         # Rows with reserved ids go first: on SQLite the others take the next free ids, after them.
-        tables = (
-            (ContactPoint, ("party_id", "kind", "value", "label", "is_primary"), self.contacts),
-            (Address, ("party_id", "kind", "street", "city", "postal_code", "country", "is_primary"), self.addresses),
-            (BankAccount, ("party_id", "iban", "account_number", "bic", "label", "is_primary"), self.accounts),
-            (StageChange, ("party_id", "from_stage", "to_stage", "at", "reason", "by_id"), self.stage_changes),
-            (Note, ("party_id", "body", "author_id", "created_at"), self.notes),
-            (AttributeValue, ("party_id", "definition_id", "text", "text_translations", "number", "date",
-                              "choice_id", "boolean", "active_from", "active_to"), self.attribute_values),
-        )
-        for model, columns, rows in tables:
-            rows_insert(model, ("id", *columns), (r for r in rows if len(r) == len(columns) + 1))
-        for model, columns, rows in tables:
-            rows_insert(model, columns, (r for r in rows if len(r) == len(columns)))
+        for model, columns in INSERT_COLUMNS.items():
+            rows_insert(model, ("id", *columns), self.rows_with_id[model])
+        for model, columns in INSERT_COLUMNS.items():
+            rows_insert(model, columns, self.rows[model])
         for pk, columns in self.attribute_updates:
             AttributeValue.objects.filter(pk=pk).update(**columns)
         self._write_tags()

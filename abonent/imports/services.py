@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from abonent.core.models import Channel
 from abonent.core.roles import ADMIN_ROLES, Access
 from abonent.core.services import AbonentError, audit_record
-from abonent.imports import processing
+from abonent.imports import parallel, processing
 from abonent.imports.bulk import rows_insert
 from abonent.imports.cleaning import RowCleaner
 from abonent.imports.fields import field_keys, mapping_auto
@@ -45,7 +45,6 @@ from abonent.imports.models import (
     RowStatus,
     SourceFormat,
     cells_join,
-    cells_split,
 )
 from abonent.imports.reading import FileShape, ImportFileError, records, shape_read
 from abonent.imports.values import country_code
@@ -362,21 +361,27 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
     """
     batch_rows = batch_rows or settings.IMPORT_BATCH_ROWS
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
             return job
         if job.status == JobStatus.QUEUED:
             job.status, job.started_at = JobStatus.RUNNING, job.started_at or clock()
             job.save(update_fields=["status", "started_at"])
     language = getattr(job.created_by, "language", "") or settings.LANGUAGE_CODE
+    executor = parallel.helpers() if job.total - job.processed >= settings.IMPORT_HELPERS_FROM_ROWS else None
     with translation.override(language):
         cleaner = RowCleaner(headers=job.headers, mapping=job.mapping, country_default=job.country_default,
                              column_countries=job.column_countries, today=timezone.localdate(clock()))
         labels = _labels()
-        while True:
-            done = _batch_run(job, cleaner=cleaner, labels=labels, size=batch_rows, now=clock())
-            if done is None:
-                break
+        # The next batch is checked (by a helper process when there is one) while the current one is written.
+        while rows := _pending(job_id, after=0, size=batch_rows):
+            checking = parallel.clean_later(executor, cleaner, language, rows)
+            while rows:
+                following = _pending(job_id, after=rows[-1][1], size=batch_rows)
+                checking_next = parallel.clean_later(executor, cleaner, language, following)
+                if _batch_write_safely(job_id, checking.result(), labels=labels, now=clock()) is None:
+                    return ImportJob.objects.get(pk=job_id)
+                rows, checking = following, checking_next
         return _job_finish(job_id, now=clock())
 
 
@@ -389,33 +394,40 @@ def _labels() -> dict[str, dict[int, str]]:
     return {"sales_rep_id": users, "call_center_status_id": dict(CallCenterStatus.objects.values_list("id", "name"))}
 
 
-def _batch_run(job: ImportJob, *, cleaner: RowCleaner, labels: dict, size: int, now: dt.datetime) -> int | None:
-    """Process the next batch; return how many rows it handled, None when no row is left (or the job stopped)."""
-    pending = list(ImportRow.objects.filter(job_id=job.pk, status=RowStatus.PENDING).order_by("number")
-                   .values_list("id", "number", "cells")[:size])
-    if not pending:
-        return None
-    plans = [(row_id, cleaner.clean(number, cells_split(cells))) for row_id, number, cells in pending]
+def _pending(job_id: int, *, after: int, size: int) -> list[tuple[int, int, str]]:
+    """The next rows still waiting, in file order, after row number `after`."""
+    return list(ImportRow.objects.filter(job_id=job_id, status=RowStatus.PENDING, number__gt=after)
+                .order_by("number").values_list("id", "number", "cells")[:size])
+
+
+def _batch_write_safely(job_id: int, plans: list, *, labels: dict, now: dt.datetime) -> int | None:
+    """Write a batch; when it fails, write its rows one by one and reject (with a reason) the ones that fail.
+
+    Return how many rows were handled, None when the job no longer runs.
+    """
     try:
-        return _batch_write(job.pk, plans, labels=labels, now=now)
+        return _batch_write(job_id, plans, labels=labels, now=now)
     except Exception:
         if len(plans) == 1:
-            log.exception("import job %s: row %s could not be stored", job.pk, plans[0][1].number)
-            return _row_fail(job.pk, plans[0], now=now)
-        log.exception("import job %s: a batch failed; its rows are tried one by one", job.pk)
+            log.exception("import job %s: row %s could not be stored", job_id, plans[0][1].number)
+            return _row_fail(job_id, plans[0], now=now)
+        log.exception("import job %s: a batch failed; its rows are tried one by one", job_id)
     handled = 0
     for item in plans:
         try:
-            handled += _batch_write(job.pk, [item], labels=labels, now=now) or 0
+            done = _batch_write(job_id, [item], labels=labels, now=now)
         except Exception:
-            log.exception("import job %s: row %s could not be stored", job.pk, item[1].number)
-            handled += _row_fail(job.pk, item, now=now) or 0
+            log.exception("import job %s: row %s could not be stored", job_id, item[1].number)
+            done = _row_fail(job_id, item, now=now)
+        if done is None:
+            return None
+        handled += done
     return handled
 
 
 def _batch_write(job_id: int, plans: list, *, labels: dict, now: dt.datetime) -> int | None:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status != JobStatus.RUNNING:
             return None
         waiting = set(ImportRow.objects.filter(id__in=[row_id for row_id, _plan in plans],
@@ -426,7 +438,7 @@ def _batch_write(job_id: int, plans: list, *, labels: dict, now: dt.datetime) ->
             outcomes = processing.Batch(job=job, now=now, labels=labels).run(plans)
             processing.outcomes_store(outcomes)
             _count(job, [o.status for o in outcomes.values()], now=now)
-    return len(plans) or len(waiting) or 1
+    return len(plans)
 
 
 def _row_fail(job_id: int, item: tuple, *, now: dt.datetime) -> int | None:
@@ -452,7 +464,7 @@ def _count(job: ImportJob, statuses: list[str], *, now: dt.datetime) -> None:
 
 def _job_finish(job_id: int, *, now: dt.datetime) -> ImportJob:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status != JobStatus.RUNNING or job.rows.filter(status=RowStatus.PENDING).exists():
             return job
         job.status, job.finished_at = JobStatus.DONE, now

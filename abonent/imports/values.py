@@ -97,7 +97,7 @@ def email_clean(raw: str) -> str:
     """Return the address in lower case; raise InvalidIdentifier when it is not one."""
     text = raw.strip().lower()
     if (_EMAIL_FAST.fullmatch(text) and len(text) <= 254 and text.index("@") <= 64
-            and text.rsplit(".", 1)[-1] not in _SPECIAL and "xn--" not in text):
+            and text.rsplit(".", 1)[-1] not in _SPECIAL and "--" not in text.partition("@")[2]):
         return text
     return email_normalise(raw)
 
@@ -114,9 +114,25 @@ def tax_id_clean(raw: str, country: str) -> str:
     return tax_id_normalise(raw, country=country)
 
 
+@lru_cache(maxsize=64)
+def _vat_module(prefix: str):
+    from stdnum import get_cc_module
+
+    return get_cc_module(prefix.lower(), "vat") if prefix.isalpha() and prefix.isascii() else None
+
+
 @lru_cache(maxsize=CACHE)
 def vat_id_clean(raw: str) -> str:
-    return vat_id_normalise(raw.strip())
+    """Check an EU VAT number with its country prefix; the country's own module directly (what
+    stdnum.vatin does after looking it up each time), the general check for anything unusual."""
+    text = raw.strip()
+    module = _vat_module(text[:2].upper()) if len(text) > 2 else None
+    if module is not None and text[:2].upper() not in ("EL", "XI"):
+        try:
+            return text[:2].upper() + module.validate(text[2:])
+        except Exception:  # noqa: BLE001, S110 - stdnum's own errors: the general check below says why
+            pass
+    return vat_id_normalise(text)
 
 
 _CZ_ACCOUNT = re.compile(r"(?:(\d{1,6})-)?(\d{2,10})/(\d{4})")

@@ -71,6 +71,16 @@ def test_the_short_path_for_e_mails_agrees_with_email_validator(raw):
     assert _library(email_clean, raw) == _library(email_normalise, raw)
 
 
+@pytest.mark.parametrize("raw", ["CZ25596641", "cz 25596641", "CZ25596642", "PL5260250995", "PL5260250994",
+                                 "RO18547290", "SK2020317068", "DE136695976", "ATU13585627", "EL094259216", "XX123",
+                                 "CZ", "CZ-25596641"])
+def test_the_short_path_for_vat_numbers_agrees_with_stdnum_vatin(raw):
+    from abonent.customers.identifiers import vat_id_normalise
+    from abonent.imports.values import vat_id_clean
+
+    assert _library(vat_id_clean, raw) == _library(vat_id_normalise, raw)
+
+
 @pytest.mark.parametrize(("raw", "iban"), [
     ("19-2000145399/0800", "CZ6508000000192000145399"),
     ("CZ65 0800 0000 1920 0014 5399", "CZ6508000000192000145399"),

@@ -160,3 +160,27 @@ def test_a_merged_duplicate_is_not_matched(db, tmp_path, make_user):
     survivor.refresh_from_db()
     duplicate.refresh_from_db()
     assert (survivor.city, duplicate.city) == ("Brno", "")
+
+
+def test_an_update_that_moves_the_stage_records_the_move_and_a_revert_takes_it_back(db, tmp_path, make_user):
+    from abonent.customers.models import StageChange
+    from abonent.imports.services import job_revert
+    from abonent.imports.tests.factories import NOW
+
+    jana = existing()
+    path = csv_file(tmp_path / "c.csv", [["E-mail", "Stage", "Note"], ["jana@example.cz", "customer", "Signed."]])
+
+    job = imported(path, mapping={"E-mail": "email", "Stage": "stage", "Note": "note"})
+
+    jana.refresh_from_db()
+    assert (job.updated, jana.stage) == (1, "customer")
+    move = StageChange.objects.filter(party=jana).latest("id")
+    assert (move.from_stage, move.to_stage, move.reason) == ("prospect", "customer", f"import job {job.pk}")
+    assert jana.notes.get().body == "<p>Signed.</p>"
+
+    job_revert(job=job, by=make_user("administrator"), now=NOW)
+
+    jana.refresh_from_db()
+    assert jana.stage == "prospect"
+    assert not StageChange.objects.filter(party=jana, to_stage="customer").exists()
+    assert not jana.notes.exists()
