@@ -362,7 +362,7 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
     """
     batch_rows = batch_rows or settings.IMPORT_BATCH_ROWS
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
             return job
         if job.status == JobStatus.QUEUED:
@@ -415,7 +415,7 @@ def _batch_run(job: ImportJob, *, cleaner: RowCleaner, labels: dict, size: int, 
 
 def _batch_write(job_id: int, plans: list, *, labels: dict, now: dt.datetime) -> int | None:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status != JobStatus.RUNNING:
             return None
         waiting = set(ImportRow.objects.filter(id__in=[row_id for row_id, _plan in plans],
@@ -452,7 +452,7 @@ def _count(job: ImportJob, statuses: list[str], *, now: dt.datetime) -> None:
 
 def _job_finish(job_id: int, *, now: dt.datetime) -> ImportJob:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("created_by").get(pk=job_id)
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status != JobStatus.RUNNING or job.rows.filter(status=RowStatus.PENDING).exists():
             return job
         job.status, job.finished_at = JobStatus.DONE, now
