@@ -1,5 +1,6 @@
 """Abonent settings: one file, driven by the environment."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "abonent.customers",
     "abonent.contracts",
     "abonent.billing",
+    "abonent.banking",
+    "abonent.callcenter",
+    "abonent.appointments",
     "abonent.imports",
 ]
 
@@ -122,6 +126,9 @@ else:
         "immediate": TESTING,
     }
 
+# Bank APIs polled for new statement lines (docs/banking.md); tests point these at a local stub.
+ABONENT_FIO_API_URL = os.environ.get("ABONENT_FIO_API_URL", "https://fioapi.fio.cz/v1/rest").rstrip("/")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -170,6 +177,18 @@ USE_I18N = True
 FORMAT_MODULE_PATH = ["abonent.formats"]
 USE_TZ = True
 CURRENCIES = ["CZK", "PLN", "RON", "RUB", "EUR"]
+# The company's accounts customers pay into, one per currency, for payment orders, statements and reminders.
+# ABONENT_PAYEE_ACCOUNTS is JSON: {"CZK": {"iban": "CZ65...", "bic": "GIBACZPX"}, "RUB": {"account": "4070...",
+# "bic": "044525225", "bank": "...", "correspondent": "3010..."}}; the defaults are demo accounts.
+BILLING_PAYEE_NAME = os.environ.get("ABONENT_PAYEE_NAME", "Abonent Telecom s.r.o.")
+BILLING_PAYEE_ACCOUNTS = json.loads(os.environ.get("ABONENT_PAYEE_ACCOUNTS") or "null") or {
+    "CZK": {"iban": "CZ6508000000192000145399", "bic": "GIBACZPX"},
+    "EUR": {"iban": "AT611904300234573201", "bic": "BKAUATWW"},
+    "PLN": {"iban": "PL61109010140000071219812874", "bic": "WBKPPLPP"},
+    "RON": {"iban": "RO49AAAA1B31007593840000", "bic": "BTRLRO22"},
+    "RUB": {"account": "40702810900000012345", "bic": "044525225", "bank": "ПАО Сбербанк",
+            "correspondent": "30101810400000000225"},
+}
 DEFAULT_CURRENCY = os.environ.get("ABONENT_DEFAULT_CURRENCY", "CZK")
 
 STATIC_URL = "/static/"
@@ -181,9 +200,16 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # The standalone build of @event-calendar (all its plugins, no bundler needed).
+    ("vendor/event-calendar", NODE_MODULES / "@event-calendar" / "build" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files only permission-checked views may serve (attachments of service requests): never public media.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("ABONENT_PRIVATE_FILES", str(DATA_DIR / "private"))},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -231,6 +257,19 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Calendar (abonent.appointments): travel between meetings, maps and geocoding, the morning agenda.
+# Tests never reach the network: the map and geocoder URLs are empty unless a test points them at its stub.
+ABONENT_TRAVEL_SPEED_KMH = float(os.environ.get("ABONENT_TRAVEL_SPEED_KMH", "40"))
+ABONENT_ROUTING_BACKEND = os.environ.get("ABONENT_ROUTING_BACKEND", "abonent.appointments.travel.GreatCircleTravel")
+ABONENT_GEOCODER_URL = os.environ.get(
+    "ABONENT_GEOCODER_URL", "" if TESTING else "https://nominatim.openstreetmap.org/search"
+)
+ABONENT_TILE_URL = os.environ.get(
+    "ABONENT_TILE_URL", "" if TESTING else "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+ABONENT_MAP_ATTRIBUTION = os.environ.get("ABONENT_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+ABONENT_HTTP_USER_AGENT = os.environ.get("ABONENT_HTTP_USER_AGENT", "Abonent/0.1 (+https://abonent.example)")
+ABONENT_AGENDA_HOUR = int(os.environ.get("ABONENT_AGENDA_HOUR", "7"))
 # Imports: rows per batch of the worker (one transaction each), and the largest file accepted.
 IMPORT_BATCH_ROWS = int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("ABONENT_IMPORT_MAX_MB", "200")) * 1024 * 1024

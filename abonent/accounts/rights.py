@@ -7,7 +7,8 @@ R, W = Access.READ, Access.WRITE
 DEFAULT_RIGHTS: dict[str, dict[str, Access]] = {
     Role.CUSTOMER: {},
     Role.AGENT: {
-        "customers": W, "callcenter": W, "appointments": W, "dispatch": R, "contracts": R, "intranet": R,
+        "customers": W, "callcenter": W, "appointments": W, "dispatch": R, "contracts": R, "billing": R,
+        "intranet": R,
     },
     Role.SALES_REP: {
         "customers": W, "callcenter": R, "appointments": W, "dispatch": W, "contracts": W, "billing": R,

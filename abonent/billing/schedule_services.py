@@ -49,6 +49,15 @@ class ScheduleChange:
     adjusted: int = 0
     credited: Decimal = ZERO
 
+    def describe(self) -> str:
+        """"12 items created, 1 changed" — what the history shows."""
+        parts = [(self.created, _("%(n)s created")), (self.changed, _("%(n)s changed")),
+                 (self.cancelled, _("%(n)s cancelled")), (self.adjusted, _("%(n)s adjusted"))]
+        text = _("Items: %(list)s") % {"list": ", ".join(label % {"n": n} for n, label in parts if n) or "0"}
+        if self.credited:
+            text += "; " + _("credit note %(amount)s") % {"amount": self.credited}
+        return text
+
     @property
     def nothing(self) -> bool:
         return not (self.created or self.changed or self.cancelled or self.adjusted or self.credited)
@@ -112,10 +121,7 @@ def schedule_generate(
                         **ctx)
         if not change.nothing:
             audit_record(actor=by, action="abonent.billing.schedule.generated", target=contract,
-                         subject=contract.party, channel=channel, now=now, changes={
-                             "created": (None, change.created), "changed": (None, change.changed),
-                             "cancelled": (None, change.cancelled), "adjusted": (None, change.adjusted),
-                             "credited": (None, change.credited)})
+                         subject=contract.party, channel=channel, now=now, note=change.describe())
         party_credit_apply(party=contract.party, currency=contract.currency, now=now, by=by, channel=channel)
     return change
 

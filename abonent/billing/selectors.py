@@ -16,6 +16,7 @@ from abonent.contracts.references import creditor_reference_normalise, variable_
 from abonent.customers.models import Party
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+CENT = Decimal("0.01")
 
 
 def open_items_for(party: Party, *, currency: str | None = None) -> QuerySet[ExpectedPayment]:
@@ -81,11 +82,12 @@ def _item_balances(items: QuerySet[ExpectedPayment], on: dt.date) -> dict[str, B
         paid=Coalesce(Sum("paid_amount", filter=due), ZERO, output_field=MONEY_FIELD),
         not_due=Coalesce(Sum(F("amount") - F("paid_amount"), filter=~due), ZERO, output_field=MONEY_FIELD),
     ).order_by("currency")
-    return {
-        r["currency"]: Balance(currency=r["currency"], billed=r["billed"], paid=r["paid"],
-                               due_unpaid=r["billed"] - r["paid"], not_due=r["not_due"])
-        for r in rows
-    }
+    balances = {}
+    for r in rows:
+        billed, paid, not_due = (Decimal(r[k]).quantize(CENT) for k in ("billed", "paid", "not_due"))
+        balances[r["currency"]] = Balance(currency=r["currency"], billed=billed, paid=paid, due_unpaid=billed - paid,
+                                          not_due=not_due)
+    return balances
 
 
 def party_credit(party: Party) -> dict[str, Decimal]:
@@ -93,7 +95,7 @@ def party_credit(party: Party) -> dict[str, Decimal]:
     rows = (Payment.objects.filter(party=party, amount__gt=0).values("currency")
             .annotate(left=Sum(F("amount") - F("allocated_amount") - F("refunded_amount"), output_field=MONEY_FIELD))
             .order_by("currency"))
-    return {r["currency"]: r["left"] for r in rows if r["left"]}
+    return {r["currency"]: Decimal(r["left"]).quantize(CENT) for r in rows if r["left"]}
 
 
 def party_balances(party: Party, *, on: dt.date) -> list[Balance]:
@@ -130,6 +132,11 @@ def _bucket_sums(on: dt.date) -> dict[str, Sum]:
             for name, condition in limits.items()}
 
 
+def _in_cents(row: dict) -> dict:
+    # SQLite sums decimals into plain numbers (310, not 310.00); every amount leaves here with its cents.
+    return {k: Decimal(v).quantize(CENT) if k in BUCKETS else v for k, v in row.items()}
+
+
 @dataclass
 class Aging:
     """Open amounts by how many days past due they are, in one currency."""
@@ -158,33 +165,35 @@ def aging(*, on: dt.date, party: Party | None = None) -> list[Aging]:
     if party is not None:
         items = items.filter(party=party)
     rows = items.values("currency").annotate(**_bucket_sums(on)).order_by("currency")
-    return [Aging(**row) for row in rows]
+    return [Aging(**_in_cents(row)) for row in rows]
 
 
 def aging_by_party(
     *, on: dt.date, currency: str | None = None, overdue_only: bool = True, limit: int | None = None,
-    after: tuple[Decimal, int] | None = None,
+    after: tuple[str, Decimal, int] | None = None,
 ) -> list[Aging]:
-    """One row per customer and currency, the most overdue first; `after` continues a page (keyset)."""
+    """One row per customer and currency: by currency, the most owed first; `after` continues a page (keyset
+    on currency, amount and customer)."""
     items = ExpectedPayment.objects.open()
     if currency:
         items = items.filter(currency=currency)
     if overdue_only:
         items = items.filter(due_date__lt=on)
     rows = (items.values("party_id", "currency").annotate(**_bucket_sums(on))
-            .annotate(total=Sum(F("amount") - F("paid_amount"), output_field=MONEY_FIELD))
-            .order_by("-total", "party_id", "currency"))
+            .annotate(owed=Sum(F("amount") - F("paid_amount"), output_field=MONEY_FIELD))
+            .order_by("currency", "-owed", "party_id"))
     if after is not None:
-        total, party_id = after
-        rows = rows.filter(Q(total__lt=total) | Q(total=total, party_id__gt=party_id))
+        last_currency, owed, party_id = after
+        rows = rows.filter(Q(currency__gt=last_currency) | Q(currency=last_currency, owed__lt=owed)
+                           | Q(currency=last_currency, owed=owed, party_id__gt=party_id))
     if limit is not None:
         rows = rows[:limit]
     rows = list(rows)
     parties = Party.objects.in_bulk({r["party_id"] for r in rows})
     result = []
     for row in rows:
-        row.pop("total")
-        result.append(Aging(party=parties.get(row.pop("party_id")), **row))
+        owed = row.pop("owed")
+        result.append(Aging(party=parties.get(row.pop("party_id")), extra={"owed": owed}, **_in_cents(row)))
     return result
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -93,6 +95,9 @@ class Contract(models.Model):
                               related_name="paid_contracts")
     sales_rep = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="contracts")
+    # The product of the first recurring line still running, kept by the line services: the list's "product".
+    main_product = models.ForeignKey(Product, verbose_name=_("main product"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     billing_period = models.CharField(_("billed"), max_length=10, choices=RECURRING_PERIODS,
                                       default=BillingPeriod.MONTHLY)
@@ -144,6 +149,16 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return self.number or _("Draft contract #%(id)s") % {"id": self.pk}
+
+    @property
+    def minimum_term_end(self) -> dt.date | None:
+        """The first day the customer may leave without breaking the minimum term (None: no minimum)."""
+        if not self.minimum_term_months:
+            return None
+        index = self.start_date.year * 12 + self.start_date.month - 1 + self.minimum_term_months
+        year, month = divmod(index, 12)
+        last = calendar.monthrange(year, month + 1)[1]
+        return dt.date(year, month + 1, min(self.start_date.day, last))
 
     @property
     def is_draft(self) -> bool:

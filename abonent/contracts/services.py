@@ -45,7 +45,19 @@ def _lock(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().select_related("party").get(pk=contract.pk)
 
 
+def _refresh_main_product(contract: Contract) -> None:
+    lines = contract.lines.select_related("product").order_by("active_from", "id")
+    running = [line for line in lines if line.active_to is None]
+    recurring = [line for line in running if line.product.billing_period != BillingPeriod.ONE_OFF]
+    main = (recurring or running or list(lines) or [None])[0]
+    product_id = main.product_id if main else None
+    if contract.main_product_id != product_id:
+        contract.main_product_id = product_id
+        contract.save(update_fields=["main_product"])
+
+
 def _changed(contract: Contract, *, by: Any, channel: str, now: dt.datetime) -> None:
+    _refresh_main_product(contract)
     if not contract.is_draft:
         contract_changed.send(sender=Contract, contract=contract, by=by, channel=channel, now=now)
 

@@ -12,7 +12,10 @@ def shell(request: HttpRequest) -> dict:
     entries = navigation.entries_for(user)
     favourites = list(user.favourites.all())
     here = request.get_full_path()
+    # The menu entry whose address is the longest start of this page's: /callcenter/calls/7/ is under Calls.
+    under = [e.url for e in entries if request.path.startswith(e.url)]
     return {
+        "nav_active": max(under, key=len) if under else "",
         "languages": settings.LANGUAGES,
         "nav_work": [e for e in entries if e.section == "work"],
         "nav_admin": [e for e in entries if e.section == "admin"],

@@ -45,7 +45,7 @@ from abonent.customers.selectors import (
     party_tasks,
 )
 from abonent.customers.services import party_change_stage, party_create, party_set_tags, party_update
-from abonent.customers.tabs import tab_get, tabs_for
+from abonent.customers.tabs import facts_for, tab_get, tabs_for
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -125,6 +125,7 @@ def _page(request: HttpRequest, party: Party, key: str, fragment: HttpResponse |
     return render(request, "customers/party/page.html", {
         "party": party, "tabs": tabs, "active": active.key, "tab_html": mark_safe(fragment.content.decode()),  # noqa: S308 - rendered by our templates
         "as_of": day, "can_write": can_write(request),
+        "facts": [(fact, mark_safe(fact.view(request, party))) for fact in facts_for(request.user)],  # noqa: S308
     })
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from abonent.accounts.models import User
 from abonent.core.models import AuditEntry
 from abonent.core.roles import Role
+from abonent.customers.history_words import history_model
 from abonent.customers.models import (
     Address,
     BankAccount,
@@ -146,11 +147,14 @@ class ChangeLine:
 
 def _noun(action: str) -> str:
     parts = action.split(".")
-    return parts[2] if len(parts) >= 4 and parts[1] == "customers" else ""
+    if len(parts) >= 4 and parts[1] == "customers":
+        return parts[2]
+    return action if history_model(action) is not None else ""
 
 
 def _own_fields(noun: str) -> dict[str, models.Field]:
-    model = NOUN_MODELS.get(noun)
+    # A customers noun ("address"), or another app's whole action code when that app registered its model.
+    model = NOUN_MODELS.get(noun) or history_model(noun)
     if model is None:
         return {}
     return {f.name: f for f in (*model._meta.fields, *model._meta.many_to_many)}

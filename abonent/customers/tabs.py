@@ -51,3 +51,34 @@ def tabs_for(user) -> list[Tab]:
 
 def tab_get(key: str) -> Tab | None:
     return _tabs.get(key)
+
+
+# --- facts in the page header ---------------------------------------------------------------------------
+
+FactView = Callable[[HttpRequest, object], str]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A short fact another module shows in the customer page's header (billing shows the balance)."""
+
+    key: str
+    label: str | Promise
+    view: FactView  # view(request, party) -> the fact's HTML (escaped by the module that makes it)
+    order: int = 100
+    module: str = "customers"
+
+
+_facts: dict[str, Fact] = {}
+
+
+def register_fact(key: str, label: str | Promise, view_callable: FactView, order: int = 100,
+                  module: str = "customers") -> None:
+    """Add a fact to the customer page's header (registering the same key again replaces it)."""
+    _facts[key] = Fact(key, label, view_callable, order, module)
+
+
+def facts_for(user) -> list[Fact]:
+    """The header facts this user may read, in order."""
+    return sorted((f for f in _facts.values() if has_access(user, f.module, Access.READ)),
+                  key=lambda f: (f.order, f.key))

@@ -40,17 +40,17 @@ def test_the_roles_page_shows_the_matrix_without_the_super_administrator(client_
 
 def test_an_administrator_saves_a_change_and_the_role_gets_it(client_as, make_user):
     agent = make_user(Role.AGENT)
-    assert agent.module_access("billing") == Access.NONE
+    assert agent.module_access("banking") == Access.NONE
     client = client_as(Role.ADMINISTRATOR)
 
-    response = client.post("/accounts/roles/", _matrix(agent__billing=Access.READ))
+    response = client.post("/accounts/roles/", _matrix(agent__banking=Access.READ))
 
     assert response["Location"] == "/accounts/roles/"
-    assert RoleRight.objects.get(role=Role.AGENT, module="billing").access == Access.READ
-    assert User.objects.get(pk=agent.pk).module_access("billing") == Access.READ
+    assert RoleRight.objects.get(role=Role.AGENT, module="banking").access == Access.READ
+    assert User.objects.get(pk=agent.pk).module_access("banking") == Access.READ
     entries = AuditEntry.objects.filter(action="abonent.accounts.right.changed")
     assert [(e.target_label, e.changes) for e in entries] == [
-        ("agent:billing=0", {"access": ["No access", "Read"]}),
+        ("agent:banking=0", {"access": ["No access", "Read"]}),
     ]
     assert "Rights saved." in client.get("/accounts/roles/").content.decode()
 
@@ -80,24 +80,24 @@ def test_a_manager_may_read_the_matrix_but_not_save_it(client_as):
     client = client_as(Role.MANAGER)
 
     page = client.get("/accounts/roles/").content.decode()
-    response = client.post("/accounts/roles/", _matrix(agent__billing=Access.WRITE))
+    response = client.post("/accounts/roles/", _matrix(agent__banking=Access.WRITE))
 
-    assert 'name="agent__billing"' not in page
+    assert 'name="agent__banking"' not in page
     assert response.status_code == 403
     assert "You cannot open this page" in response.content.decode()
-    assert RoleRight.objects.get(role=Role.AGENT, module="billing").access == Access.NONE
+    assert RoleRight.objects.get(role=Role.AGENT, module="banking").access == Access.NONE
 
 
 def test_a_tampered_matrix_saves_nothing_and_says_so(client_as):
     client = client_as(Role.ADMINISTRATOR)
-    data = _matrix(agent__billing=Access.READ)
+    data = _matrix(agent__banking=Access.READ)
     data["agent__customers"] = "9"
 
     response = client.post("/accounts/roles/", data)
 
     assert response.status_code == 200
     assert "Nothing was saved" in response.content.decode()
-    assert RoleRight.objects.get(role=Role.AGENT, module="billing").access == Access.NONE
+    assert RoleRight.objects.get(role=Role.AGENT, module="banking").access == Access.NONE
 
 
 def test_a_super_administrator_has_every_right_whatever_the_matrix_says(make_user):

@@ -118,11 +118,11 @@ def test_a_matrix_with_one_bad_row_saves_nothing(make_user):
 
     with pytest.raises(AbonentError):
         rights_update(by=admin, rights={
-            (Role.AGENT, "billing"): Access.READ,
+            (Role.AGENT, "banking"): Access.READ,
             (Role.SUPERADMIN, "billing"): Access.NONE,
         })
 
-    assert RoleRight.objects.get(role=Role.AGENT, module="billing").access == Access.NONE
+    assert RoleRight.objects.get(role=Role.AGENT, module="banking").access == Access.NONE
 
 
 def test_a_team_is_created_with_its_members_and_audited(make_user):

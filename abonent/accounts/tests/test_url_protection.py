@@ -19,6 +19,7 @@ PUBLIC_VIEWS = {
     "accounts:password_reset_confirm": "protected by the token in the link",
     "accounts:password_reset_complete": "for people who cannot sign in",
     "healthz": "load balancers ask it without credentials",
+    "appointments:ics": "calendar apps cannot sign in: the revocable secret in the address is the credential",
 }
 # Namespaces with their own protection: the API is checked in abonent/api/tests, django-admin by Django.
 PUBLIC_NAMESPACES = {"api", "admin"}

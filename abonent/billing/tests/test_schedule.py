@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from abonent.billing.models import ExpectedPayment, ItemKind, ItemStatus, Payment, PaymentSource
-from abonent.billing.schedule_services import schedule_generate
+from abonent.billing.schedule_services import schedule_generate, schedules_extend
 from abonent.billing.tests.factories import paid
 from abonent.contracts.models import BillingPeriod, DueRule
 from abonent.contracts.services import contract_line_add, contract_line_change, contract_terminate
@@ -198,3 +198,16 @@ def test_items_due_in_a_closed_period_are_not_changed():
     january = live(contract)[0]
     assert january[3] == D("310.00")
     assert ExpectedPayment.objects.get(contract=contract, kind=ItemKind.ADJUSTMENT).amount == D("31.00")
+
+
+def test_the_nightly_job_extends_every_running_schedule_and_leaves_long_ended_ones():
+    running = active_contract(start=dt.date(2026, 1, 1))
+    ended = active_contract(start=dt.date(2024, 1, 1))
+    contract_terminate(by=None, contract=ended, end_date=dt.date(2024, 6, 1), reason="Moved", now=NOW)
+    before = ExpectedPayment.objects.filter(contract=ended).count()
+
+    changed = schedules_extend(now=dt.datetime(2026, 6, 2, 1, 0, tzinfo=dt.UTC))
+
+    assert changed == 1
+    assert live(running)[-1][:2] == (dt.date(2027, 5, 1), dt.date(2027, 6, 1))
+    assert ExpectedPayment.objects.filter(contract=ended).count() == before

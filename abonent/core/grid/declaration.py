@@ -235,6 +235,10 @@ class Choice(Filter):
         labels = dict(choices)
         return ", ".join(labels.get(v, v) for v in data[self.key])
 
+    def value_labels(self, values: list[str]) -> dict[str, str]:
+        """Labels for URL values missing from the choices (a Values filter has none); one call per tree."""
+        return {}
+
 
 @dataclass(frozen=True)
 class Related(Choice):
@@ -258,6 +262,56 @@ class Related(Choice):
         if NONE in picked:
             condition |= Q(**{f"{self.lookup}__isnull": True})
         return queryset.filter(condition)
+
+
+class _AnyValues(forms.MultipleChoiceField):
+    """Values of a field with too many to list: each is checked by the model field, not against choices."""
+
+    def __init__(self, *, check: Callable[[str], Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+
+    def valid_value(self, value: str) -> bool:
+        try:
+            self.check(value)
+        except (forms.ValidationError, ValueError, TypeError):
+            return False
+        return len(value) <= 200
+
+
+@dataclass(frozen=True)
+class Values(Choice):
+    """Any of the values of a field that has too many to offer as a menu (a day, a customer's name).
+
+    It has no control in the filter bar: the group tree sets it (group by it) and a chip shows it.
+    `label_values` turns the URL values of the groups shown into their text, in one call (a date in the
+    user's format, a customer's name from an id).
+    """
+
+    label_values: Callable[[list[str]], dict[str, str]] | None = None
+
+    def load_choices(self) -> list[tuple[str, str]]:
+        return [(NONE, str(self.none_label))] if self.none_label is not None else []
+
+    def _check_value(self, value: str) -> Any:
+        if value == NONE and self.none_label is not None:
+            return value
+        return self.model_field.to_python(value) if self.model_field is not None else value
+
+    def form_fields(self, choices: list[tuple[str, str]]) -> dict[str, forms.Field]:
+        return {self.key: _AnyValues(label=self.label, required=False, check=self._check_value)}
+
+    def url_value(self, value: Any) -> str:
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        return super().url_value(value)
+
+    def value_labels(self, values: list[str]) -> dict[str, str]:
+        return self.label_values(values) if self.label_values is not None else {}
+
+    def describe(self, data: dict[str, Any], choices: list[tuple[str, str]]) -> str:
+        labels = {**dict(choices), **self.value_labels([v for v in data[self.key] if v != NONE])}
+        return ", ".join(labels.get(v, v) for v in data[self.key])
 
 
 @dataclass(frozen=True)

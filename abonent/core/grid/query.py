@@ -179,17 +179,21 @@ def list_groups(state: ListState) -> tuple[list[Group], int, bool, bool]:
                                      sample=state.spec.group_sample, exact=state.exact_count)
     picked = [state.data.get(f.key) or [] for f in filters]
 
+    rows = [([f.url_value(v) for f, v in zip(filters, values, strict=True)], n) for *values, n in counts]
+    labels = [
+        {**f.value_labels(sorted({urls[i] for urls, _n in rows} - {NONE})), **dict(state.choices[f.key])}
+        for i, f in enumerate(filters)
+    ]
     tree: dict[str, Group] = {}
     total, cut = 0.0, False
-    for *values, n in counts:
+    for urls, n in rows:
         total += n
-        urls = [f.url_value(v) for f, v in zip(filters, values, strict=True)]
         top = tree.get(urls[0])
         if top is None:
-            top = tree[urls[0]] = _group(state, filters[:1], urls[:1], picked, 0)
+            top = tree[urls[0]] = _group(state, filters[:1], urls[:1], picked, 0, labels[0])
         top.count += n
         if len(filters) == 2:
-            top.children.append(_group(state, filters, urls, picked, n))
+            top.children.append(_group(state, filters, urls, picked, n, labels[1]))
 
     def position(choices: list[tuple[str, str]], group: Group) -> tuple[int, str]:
         order = {value: i for i, (value, _label) in enumerate(choices)}
@@ -278,9 +282,9 @@ def about(n: float) -> int:
     return int(round(n, 1 - int(math.log10(n))))
 
 
-def _group(state: ListState, filters: list[Choice], urls: list[str], picked: list[list[str]], n: int) -> Group:
-    leaf = filters[-1]
-    label = dict(state.choices[leaf.key]).get(urls[-1]) or ("—" if urls[-1] == NONE else urls[-1])
+def _group(state: ListState, filters: list[Choice], urls: list[str], picked: list[list[str]], n: int,
+           labels: dict[str, str]) -> Group:
+    label = labels.get(urls[-1]) or ("—" if urls[-1] == NONE else urls[-1])
     return Group(
         value=urls[-1], label=label, count=n,
         query=state.query(filters={f.key: [u] for f, u in zip(filters, urls, strict=True)}),

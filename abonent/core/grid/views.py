@@ -20,7 +20,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from abonent.core.grid.declaration import Choice, Column, DateRange, Filter, ListSpec, NumberRange, Search
+from abonent.core.grid.declaration import (
+    Choice,
+    Column,
+    DateRange,
+    Filter,
+    ListSpec,
+    NumberRange,
+    Search,
+    Values,
+)
 from abonent.core.grid.export import export_response
 from abonent.core.grid.query import Page, export_queryset, list_page
 from abonent.core.grid.selectors import saved_view_get, saved_view_list
@@ -93,7 +102,12 @@ def _controls(state: ListState) -> list[Control]:
     for declared in state.spec.filters:
         bound = [form[p] for p in declared.params]
         errors = [str(e) for b in bound for e in b.errors]
-        if isinstance(declared, Search):
+        if isinstance(declared, Values):
+            # No menu: the group tree sets it; kept as hidden fields so that filtering again keeps it.
+            picked = state.raw_filters.get(declared.key, [])
+            controls.append(Control(declared, "hidden", bound, options=[(v, v, True) for v in picked],
+                                    errors=errors, active=bool(picked)))
+        elif isinstance(declared, Search):
             controls.append(Control(declared, "search", bound, errors=errors))
         elif isinstance(declared, Choice):
             chosen = set(state.raw_filters.get(declared.key, []))

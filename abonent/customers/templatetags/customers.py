@@ -3,6 +3,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from abonent.customers.history_words import HISTORY_WORDS
+
 register = template.Library()
 
 
@@ -73,6 +75,9 @@ def history_action(action: str) -> str:
     parts = action.split(".")
     if len(parts) == 4 and parts[1] == "customers" and parts[2] in _NOUNS and parts[3] in _VERBS:
         return f"{_NOUNS[parts[2]]}: {_VERBS[parts[3]]}"
+    words = HISTORY_WORDS.get(parts[1]) if len(parts) == 4 else None
+    if words is not None and parts[2] in words.nouns and parts[3] in words.verbs:
+        return f"{words.nouns[parts[2]]}: {words.verbs[parts[3]]}"
     return action
 
 

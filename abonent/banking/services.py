@@ -1,0 +1,322 @@
+"""Writes of banking: company accounts, CSV profiles, statement import (then matching)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from abonent.banking.models import BankAccount, BankStatement, BankStatementLine, CsvProfile, MatchState
+from abonent.banking.parsing import (
+    CsvLayout,
+    ParsedAccount,
+    ParsedLine,
+    ParsedStatement,
+    StatementFormatError,
+    statement_parse,
+)
+from abonent.banking.parsing.base import account_identifier, compact, counterparty_iban, looks_like_iban
+from abonent.billing.bank_payments import rows_insert
+from abonent.core.models import Channel
+from abonent.core.services import AbonentError, audit_record, changed_fields
+
+CENT = Decimal("0.01")
+LINE_COLUMNS = (
+    "account_id", "statement_id", "position", "booking_date", "value_date", "amount", "currency",
+    "counterparty_account", "counterparty_iban", "counterparty_bank_code", "counterparty_name", "variable_symbol",
+    "constant_symbol", "specific_symbol", "end_to_end_id", "structured_reference", "remittance",
+    "bank_transaction_id", "checksum", "created_at", "state", "explanation", "confidence", "party_id",
+    "expected_payment_id",
+)
+CHUNK = 2000  # rows per IN (...) query: well under SQLite's limit on query parameters
+
+
+class BankingError(AbonentError):
+    pass
+
+
+# --- company accounts ------------------------------------------------------------------------------
+
+
+def _cz_parts(iban: str) -> tuple[str, str]:
+    """("prefix-number", bank code) of a Czech or Slovak IBAN; ("", "") for others."""
+    if iban[:2] not in ("CZ", "SK") or len(iban) != 24:
+        return "", ""
+    bank, prefix, number = iban[4:8], iban[8:14].lstrip("0"), iban[14:].lstrip("0")
+    return (f"{prefix}-{number}" if prefix else number), bank
+
+
+def account_find(parsed: ParsedAccount) -> BankAccount | None:
+    """The company account a statement names, by IBAN, by "number/bank" or by its number alone."""
+    keys = {parsed.identifier}
+    condition = Q(identifier__in=keys - {""})
+    if parsed.iban:
+        condition |= Q(iban=compact(parsed.iban))
+        number, bank = _cz_parts(compact(parsed.iban))
+        if number:
+            condition |= Q(account_number=number, bank_code=bank)
+    if parsed.account_number:
+        condition |= Q(account_number=parsed.account_number, bank_code__in={parsed.bank_code, ""})
+        if not parsed.bank_code:
+            condition |= Q(account_number=parsed.account_number)
+    return BankAccount.objects.filter(condition).order_by("id").first()
+
+
+def account_register(*, parsed: ParsedAccount, by: Any, channel: str, now: dt.datetime) -> BankAccount:
+    """Register a company account met for the first time in a statement (or typed on the command line)."""
+    iban = compact(parsed.iban) if parsed.iban else ""
+    number, bank = _cz_parts(iban) if iban else (parsed.account_number, parsed.bank_code)
+    account = BankAccount.objects.create(
+        name=parsed.name[:120], iban=iban if looks_like_iban(iban) else "", account_number=number or "",
+        bank_code=bank or "", bic=parsed.bic[:11], currency=parsed.currency[:3],
+        identifier=parsed.identifier or iban, created_at=now,
+    )
+    if not account.iban and iban:  # the file's IBAN is not one ("XXX-IBAN"): keep it as the number
+        account.account_number = iban[:40]
+        account.save(update_fields=["account_number"])
+    audit_record(actor=by, action="abonent.banking.account.registered", target=account, channel=channel, now=now,
+                 changes={"identifier": (None, account.identifier), "currency": (None, account.currency)})
+    return account
+
+
+def account_for_iban(*, iban: str, by: Any, channel: str, now: dt.datetime) -> BankAccount:
+    """The company account with this IBAN (or account number), registered when it is new."""
+    raw = compact(iban)
+    parsed = ParsedAccount(iban=raw) if looks_like_iban(raw) else ParsedAccount(account_number=iban.strip())
+    if "/" in parsed.account_number:
+        parsed.account_number, _slash, parsed.bank_code = parsed.account_number.partition("/")
+    return account_find(parsed) or account_register(parsed=parsed, by=by, channel=channel, now=now)
+
+
+ACCOUNT_FIELDS = ("name", "iban", "account_number", "bank_code", "bic", "currency", "is_active", "api")
+
+
+def account_save(*, account: BankAccount, values: dict[str, Any], token: str | None, by: Any,
+                 now: dt.datetime) -> BankAccount:
+    """Create or change a company account; `token` None keeps the stored API token, "" removes it."""
+    created = account.pk is None
+    changes = {} if created else changed_fields(account, {k: v for k, v in values.items() if k in ACCOUNT_FIELDS})
+    for name, value in values.items():
+        setattr(account, name, value)
+    account.iban = compact(account.iban)
+    account.identifier = account_identifier(iban=account.iban, number=account.account_number,
+                                            bank_code=account.bank_code)
+    if not account.identifier:
+        raise BankingError(_("Give the account's IBAN or its number."))
+    clash = BankAccount.objects.filter(identifier=account.identifier).exclude(pk=account.pk).first()
+    if clash is not None:
+        raise BankingError(_("The account %(account)s is already registered.") % {"account": clash})
+    if token is not None and token != account.api_token:
+        account.api_token = token
+        changes["api_token"] = ("…", "…" if token else "")  # that it changed, never the secret itself
+    if created:
+        account.created_at = now
+        changes = {name: (None, getattr(account, name)) for name in ACCOUNT_FIELDS}
+    with transaction.atomic():
+        account.save()
+        audit_record(actor=by, action="abonent.banking.account." + ("created" if created else "changed"),
+                     target=account, changes=changes, now=now)
+    return account
+
+
+# --- CSV profiles ----------------------------------------------------------------------------------
+
+
+def csv_layout(profile: CsvProfile) -> CsvLayout:
+    return CsvLayout(
+        columns={k: v for k, v in (profile.columns or {}).items() if v}, delimiter=profile.delimiter,
+        encoding=profile.encoding, date_format=profile.date_format, decimal_separator=profile.decimal_separator,
+        skip_rows=profile.skip_rows, sign_convention=profile.sign_convention, debit_marker=profile.debit_marker,
+        currency=profile.currency,
+    )
+
+
+def csv_profile_save(*, profile: CsvProfile, by: Any, now: dt.datetime) -> CsvProfile:
+    created = profile.pk is None
+    stored = None if created else CsvProfile.objects.get(pk=profile.pk)
+    fields = ("name", "delimiter", "encoding", "date_format", "decimal_separator", "skip_rows", "columns",
+              "sign_convention", "debit_marker", "currency", "account_id")
+    with transaction.atomic():
+        profile.save()
+        audit_record(actor=by, action="abonent.banking.csv_profile." + ("created" if created else "changed"),
+                     target=profile, now=now,
+                     changes={f: (getattr(stored, f) if stored else None, getattr(profile, f)) for f in fields
+                              if stored is None or getattr(stored, f) != getattr(profile, f)})
+    return profile
+
+
+# --- statement import ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    format: str
+    statements: int = 0  # statements created
+    lines: int = 0  # lines created
+    duplicates: int = 0  # lines already imported before, skipped
+    credit_total: dict[str, Decimal] = field(default_factory=dict)  # of every line in the file
+    debit_total: dict[str, Decimal] = field(default_factory=dict)  # absolute values
+    matched: int = 0
+    suggested: int = 0
+    unmatched: int = 0
+    statement_ids: list[int] = field(default_factory=list)
+    accounts_registered: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The command line's one JSON line (totals as decimal strings of absolute values)."""
+        return {
+            "format": self.format, "statements": self.statements, "lines": self.lines,
+            "credit_total": {c: str(v.quantize(CENT)) for c, v in sorted(self.credit_total.items())},
+            "debit_total": {c: str(v.quantize(CENT)) for c, v in sorted(self.debit_total.items())},
+            "duplicates": self.duplicates, "matched": self.matched, "suggested": self.suggested,
+            "unmatched": self.unmatched,
+        }
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def line_checksums(account: BankAccount, lines: Iterable[ParsedLine]) -> list[str]:
+    """A checksum per line, the same each time the same line is read: what makes a second import a no-op.
+
+    Two identical lines in one file (two equal payments the same day with no reference) stay two: the
+    n-th occurrence of the same content gets n in its checksum.
+    """
+    seen: Counter[str] = Counter()
+    checksums = []
+    for line in lines:
+        content = _digest(
+            account.identifier, line.booking_date, line.value_date, line.amount.normalize(), line.currency,
+            line.counterparty_account, line.counterparty_bank_code, line.variable_symbol, line.constant_symbol,
+            line.specific_symbol, line.end_to_end_id, line.structured_reference, line.remittance,
+            line.bank_transaction_id,
+        )
+        seen[content] += 1
+        checksums.append(_digest(content, seen[content]))
+    return checksums
+
+
+def _fingerprint(account: BankAccount, statement: ParsedStatement, checksums: list[str]) -> str:
+    return _digest(account.identifier, statement.number, statement.period_from, statement.period_to,
+                   statement.opening_balance, statement.closing_balance, *sorted(checksums))
+
+
+def _existing(account: BankAccount, checksums: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(checksums), CHUNK):
+        found.update(BankStatementLine.objects.filter(
+            account=account, checksum__in=checksums[start:start + CHUNK]).values_list("checksum", flat=True))
+    return found
+
+
+def _country(account: BankAccount) -> str:
+    return account.iban[:2] if account.iban else "CZ"
+
+
+def statement_import(
+    *, data: bytes, filename: str = "", account: BankAccount | None = None, format: str = "auto",  # noqa: A002
+    by: Any = None, channel: str = Channel.UI, now: dt.datetime, keep_empty: bool = True, match: bool = True,
+) -> ImportResult:
+    """Read a statement file, store its new lines (a line seen before is skipped) and match them.
+
+    `format` is "auto", one of parsing.FORMATS, or "csv:PROFILE". A statement for a company account not
+    yet known registers the account. `keep_empty` False skips statements without new lines (API polls).
+    """
+    layout = None
+    if format.startswith("csv:"):
+        profile = CsvProfile.objects.filter(name=format[4:]).first()
+        if profile is None:
+            raise StatementFormatError(_("There is no CSV profile “%(name)s”.") % {"name": format[4:]})
+        layout, format = csv_layout(profile), "csv"
+        account = account or profile.account
+    parsed = statement_parse(data=data, format=format, csv=layout)
+    result = ImportResult(format=parsed.format)
+    credit, debit = defaultdict(Decimal), defaultdict(Decimal)
+    for line in parsed.lines:
+        if line.amount >= 0:
+            credit[line.currency] += line.amount
+        else:
+            debit[line.currency] -= line.amount
+    result.credit_total, result.debit_total = dict(credit), dict(debit)
+    file_checksum = hashlib.sha256(data).hexdigest()
+    created_lines: list[BankStatementLine] = []
+    with transaction.atomic():
+        for statement in parsed.statements:
+            target = account or account_find(statement.account)
+            if target is None:
+                target = account_register(parsed=statement.account, by=by, channel=channel, now=now)
+                result.accounts_registered.append(target.identifier)
+            # One import at a time per account: the check for known lines and the insert stay together.
+            target = BankAccount.objects.select_for_update().get(pk=target.pk)
+            new = _statement_store(target, statement, parsed.format, filename=filename, file_checksum=file_checksum,
+                                   by=by, channel=channel, now=now, keep_empty=keep_empty, result=result)
+            created_lines.extend(new)
+        if match and created_lines:
+            from abonent.banking.matching import lines_match
+
+            outcome = lines_match(lines=created_lines, by=by, channel=channel, now=now)
+            result.matched, result.suggested = outcome.matched, outcome.suggested
+            result.unmatched = outcome.unmatched
+    return result
+
+
+def _statement_store(
+    account: BankAccount, parsed: ParsedStatement, fmt: str, *, filename: str, file_checksum: str, by: Any,
+    channel: str, now: dt.datetime, keep_empty: bool, result: ImportResult,
+) -> list[BankStatementLine]:
+    checksums = line_checksums(account, parsed.lines)
+    fingerprint = _fingerprint(account, parsed, checksums)
+    if BankStatement.objects.filter(account=account, fingerprint=fingerprint).exists():
+        result.duplicates += len(parsed.lines)
+        return []
+    known = _existing(account, checksums)
+    fresh = [(line, checksum) for line, checksum in zip(parsed.lines, checksums, strict=True)
+             if checksum not in known]
+    result.duplicates += len(parsed.lines) - len(fresh)
+    if not fresh and (parsed.lines or not keep_empty):
+        return []
+    days = [line.booking_date for line in parsed.lines]
+    statement = BankStatement.objects.create(
+        account=account, format=fmt, number=parsed.number[:80],
+        period_from=parsed.period_from or (min(days) if days else None),
+        period_to=parsed.period_to or (max(days) if days else None), currency=parsed.currency or account.currency,
+        opening_balance=parsed.opening_balance, closing_balance=parsed.closing_balance, line_count=len(fresh),
+        file_name=filename[:200], file_checksum=file_checksum, fingerprint=fingerprint, imported_by=by,
+        imported_at=now, channel=channel,
+    )
+    country = _country(account)
+    values = [
+        {"account_id": account.pk, "statement_id": statement.pk, "position": position,
+         "booking_date": line.booking_date, "value_date": line.value_date, "amount": line.amount,
+         "currency": line.currency or statement.currency, "counterparty_account": line.counterparty_account[:60],
+         "counterparty_iban": counterparty_iban(line.counterparty_account, line.counterparty_bank_code,
+                                                country)[:34],
+         "counterparty_bank_code": line.counterparty_bank_code[:11], "counterparty_name": line.counterparty_name[:200],
+         "variable_symbol": line.variable_symbol[:20], "constant_symbol": line.constant_symbol[:10],
+         "specific_symbol": line.specific_symbol[:20], "end_to_end_id": line.end_to_end_id[:100],
+         "structured_reference": line.structured_reference[:60], "remittance": line.remittance,
+         "bank_transaction_id": line.bank_transaction_id[:100], "checksum": checksum, "created_at": now,
+         "state": MatchState.UNMATCHED, "explanation": "", "confidence": 0, "party_id": None,
+         "expected_payment_id": None}
+        for position, (line, checksum) in enumerate(fresh, start=1)
+    ]
+    # Written as rows, not model objects (thousands per statement); matching reads them as plain records.
+    ids = rows_insert(BankStatementLine, LINE_COLUMNS,
+                      [[row[name] for name in LINE_COLUMNS] for row in values], returning=True)
+    created = [SimpleNamespace(pk=pk, id=pk, **row) for pk, row in zip(ids, values, strict=True)]
+    audit_record(actor=by, action="abonent.banking.statement.imported", target=statement, channel=channel, now=now,
+                 changes={"lines": (None, len(created)), "file": (None, filename)})
+    result.statements += 1
+    result.lines += len(created)
+    result.statement_ids.append(statement.pk)
+    return created

@@ -1,0 +1,115 @@
+"""The arrears report: open amounts by age, in total and per customer, on screen and as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from abonent.billing.selectors import BUCKETS, Aging, aging, aging_by_party
+from abonent.core.models import Channel
+from abonent.core.permissions import module_required
+from abonent.core.roles import Access
+from abonent.core.services import audit_record
+
+PAGE = 50
+EXPORT_LIMIT = 200_000
+
+
+def bucket_labels() -> list[str]:
+    return [_("Not due yet"), _("1–30 days"), _("31–60 days"), _("61–90 days"), _("Over 90 days")]
+
+
+def _filters(request: HttpRequest) -> tuple[dt.date, str, bool]:
+    today = timezone.localdate()
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else today
+    except ValueError:
+        on = today
+    currency = request.GET.get("currency", "")
+    if currency not in settings.CURRENCIES:
+        currency = ""
+    return on, currency, request.GET.get("all") == "1"
+
+
+def _cursor(request: HttpRequest) -> tuple[str, Decimal, int] | None:
+    parts = request.GET.get("after", "").split("_")
+    try:
+        return (parts[0], Decimal(parts[1]), int(parts[2])) if len(parts) == 3 else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@module_required("billing", Access.READ)
+def arrears(request: HttpRequest) -> HttpResponse:
+    on, currency, with_not_due = _filters(request)
+    rows = aging_by_party(on=on, currency=currency or None, overdue_only=not with_not_due, limit=PAGE + 1,
+                          after=_cursor(request))
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    totals = [t for t in aging(on=on) if not currency or t.currency == currency]
+    base = {k: v for k, v in {"on": on.isoformat() if on != timezone.localdate() else "", "currency": currency,
+                              "all": "1" if with_not_due else ""}.items() if v}
+    next_query = ""
+    if more:
+        last = rows[-1]
+        next_query = urlencode({**base, "after": f"{last.currency}_{last.extra['owed']}_{last.party.pk}"})
+    return render(request, "billing/arrears.html", {
+        "on": on, "currency": currency, "with_not_due": with_not_due, "rows": rows, "totals": totals,
+        "labels": bucket_labels(), "buckets": BUCKETS, "currencies": settings.CURRENCIES,
+        "next_query": next_query, "first_query": urlencode(base), "export_query": urlencode(base),
+        "first_page": _cursor(request) is None,
+    })
+
+
+def _table(rows: list[Aging]) -> list[list]:
+    header = [_("Customer"), _("Customer number"), _("Currency"), *bucket_labels(), _("Overdue"), _("Total")]
+    body = [[row.party.name if row.party else "", row.party.pk if row.party else "", row.currency,
+             *(getattr(row, b) for b in BUCKETS), row.overdue, row.total] for row in rows]
+    return [header, *body]
+
+
+def _defused(value):
+    # A name starting with = + - @ would run as a formula in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@module_required("billing", Access.READ)
+def arrears_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    on, currency, with_not_due = _filters(request)
+    rows = aging_by_party(on=on, currency=currency or None, overdue_only=not with_not_due, limit=EXPORT_LIMIT)
+    table = _table(rows)
+    name = f"arrears-{on.isoformat()}"
+    audit_record(actor=request.user, action="abonent.billing.arrears.exported", channel=Channel.UI,
+                 note=f"{fmt} {len(rows)} rows, {currency or 'all currencies'}, on {on.isoformat()}")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        for row in table:
+            writer.writerow([_defused(v) for v in row])
+        response = HttpResponse(buffer.getvalue().encode(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Arrears")[:31])
+        for row in table:
+            sheet.append([_defused(v) for v in row])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

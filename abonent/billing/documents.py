@@ -1,0 +1,178 @@
+"""Payment orders (what to pay, where, with a QR payment code) and the PDF rendering of billing documents.
+
+QR codes, by the account the customer pays into:
+
+- SPAYD ("Short Payment Descriptor", the Czech banks' standard, also read in Slovakia) for CZK and EUR
+  accounts in Czechia or Slovakia: `SPD*1.0*ACC:<IBAN>+<BIC>*AM:<amount>*CC:<currency>*X-VS:<symbol>*...`;
+- EPC069-12 (the European Payments Council's "SEPA credit transfer" QR, "GiroCode") for other EUR accounts,
+  with the ISO 11649 creditor reference as the structured remittance information;
+- the Russian banks' ST00012 (GOST R 56042-2014) for RUB accounts;
+- none for PLN and RON accounts: the order shows the transfer details to type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import segno
+import segno.helpers
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from abonent.billing.models import ZERO, ExpectedPayment
+from abonent.billing.selectors import open_items_for
+from abonent.contracts.references import reference_for_country
+from abonent.core.services import AbonentError
+from abonent.customers.models import Party
+
+SPAYD_COUNTRIES = frozenset({"CZ", "SK"})
+DUE_WINDOW = dt.timedelta(days=31)
+
+
+class DocumentError(AbonentError):
+    """A billing document that cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class PayeeAccount:
+    currency: str
+    name: str
+    iban: str = ""
+    bic: str = ""
+    account: str = ""  # a domestic account number where IBAN is not used (Russia)
+    bank: str = ""
+    correspondent: str = ""
+
+    @property
+    def country(self) -> str:
+        return self.iban[:2].upper()
+
+    @property
+    def shown(self) -> str:
+        if self.iban:
+            return " ".join(self.iban[i:i + 4] for i in range(0, len(self.iban), 4))
+        return self.account
+
+
+def payee_account(currency: str) -> PayeeAccount:
+    """The company's account for payments in `currency` (settings.BILLING_PAYEE_ACCOUNTS)."""
+    account = settings.BILLING_PAYEE_ACCOUNTS.get(currency)
+    if not account:
+        raise DocumentError(_("No account for payments in %(currency)s is set up; ask an administrator.")
+                            % {"currency": currency})
+    return PayeeAccount(currency=currency, name=settings.BILLING_PAYEE_NAME,
+                        **{k: v for k, v in account.items() if k in ("iban", "bic", "account", "bank",
+                                                                     "correspondent")})
+
+
+def _spayd_text(value: str) -> str:
+    # "*" separates the fields; SPAYD allows no other escaping of it.
+    return value.replace("*", " ")[:60]
+
+
+def spayd(*, account: PayeeAccount, amount: Decimal, variable_symbol: str, message: str) -> str:
+    """The SPAYD 1.0 text of a payment."""
+    acc = f"{account.iban}+{account.bic}" if account.bic else account.iban
+    fields = ["SPD", "1.0", f"ACC:{acc}", f"AM:{amount:.2f}", f"CC:{account.currency}"]
+    if variable_symbol.isdigit():
+        fields.append(f"X-VS:{variable_symbol}")
+    fields += [f"MSG:{_spayd_text(message)}", f"RN:{_spayd_text(account.name)}"]
+    return "*".join(fields)
+
+
+def st00012(*, account: PayeeAccount, amount: Decimal, purpose: str) -> str:
+    """The Russian payment QR text (GOST R 56042-2014, UTF-8)."""
+    kopecks = int((amount * 100).to_integral_value())
+    fields = {"Name": account.name, "PersonalAcc": account.account, "BankName": account.bank, "BIC": account.bic,
+              "CorrespAcc": account.correspondent, "Sum": str(kopecks), "Purpose": purpose}
+    return "ST00012|" + "|".join(f"{k}={v.replace('|', ' ')}" for k, v in fields.items() if v)
+
+
+def payment_qr(*, account: PayeeAccount, amount: Decimal, reference: str, variable_symbol: str,
+               message: str) -> tuple[str, segno.QRCode | None]:
+    """The QR standard that fits the account ("spayd", "epc", "st00012" or "") and its code."""
+    if account.currency in ("CZK", "EUR") and account.country in SPAYD_COUNTRIES:
+        return "spayd", segno.make(spayd(account=account, amount=amount, variable_symbol=variable_symbol,
+                                         message=message), error="m", micro=False)
+    if account.currency == "EUR" and account.iban:
+        structured = reference if reference.upper().startswith("RF") else None
+        return "epc", segno.helpers.make_epc_qr(name=account.name[:70], iban=account.iban, amount=amount,
+                                                bic=account.bic or None, reference=structured,
+                                                text=None if structured else message[:140])
+    if account.currency == "RUB" and account.account:
+        return "st00012", segno.make(st00012(account=account, amount=amount, purpose=message), error="m",
+                                     encoding="utf-8", micro=False)
+    return "", None
+
+
+@dataclass
+class PaymentOrder:
+    """What a customer is asked to pay, where to, and with which reference."""
+
+    party: Party
+    currency: str
+    amount: Decimal
+    outstanding: Decimal
+    reference: str
+    variable_symbol: str
+    account: PayeeAccount
+    items: list[ExpectedPayment]
+    qr_kind: str
+    qr_svg: str  # a data: URI, ready for <img src>
+    message: str
+    qr: segno.QRCode | None = None
+
+    def qr_png(self, *, scale: int = 5) -> bytes:
+        """The QR code as a PNG (for e-mails, which show no SVG); empty when the account has no QR standard."""
+        if self.qr is None:
+            return b""
+        buffer = io.BytesIO()
+        self.qr.save(buffer, kind="png", scale=scale, border=2)
+        return buffer.getvalue()
+
+
+def payment_order(*, party: Party, currency: str | None = None, amount: Decimal | None = None,
+                  on: dt.date) -> PaymentOrder:
+    """The order for the customer's outstanding amount in a currency (items due by a month from `on`), or for
+    the amount they choose."""
+    # "Outstanding" is what is due now or within a month; later items are not asked for in advance.
+    items = [i for i in open_items_for(party, currency=currency) if i.due_date <= on + DUE_WINDOW]
+    if currency is None:
+        currency = items[0].currency if items else None
+    items = [i for i in items if i.currency == currency]
+    if currency is None:
+        raise DocumentError(_("%(party)s has nothing to pay.") % {"party": party.name})
+    outstanding = sum((i.outstanding for i in items), ZERO)
+    if amount is None:
+        amount = outstanding
+    if amount <= 0:
+        raise DocumentError(_("%(party)s has nothing to pay in %(currency)s; give the amount to ask for.")
+                            % {"party": party.name, "currency": currency})
+    contract = items[0].contract if items else party.contracts.exclude(variable_symbol="").order_by("-id").first()
+    if contract is None:
+        raise DocumentError(_("%(party)s has no active contract to pay for.") % {"party": party.name})
+    reference = reference_for_country(country=party.country, variable_symbol=contract.variable_symbol,
+                                      creditor_reference=contract.creditor_reference)
+    account = payee_account(currency)
+    message = _("Contract %(number)s") % {"number": contract.number}
+    kind, code = payment_qr(account=account, amount=amount, reference=contract.creditor_reference,
+                            variable_symbol=contract.variable_symbol, message=message)
+    return PaymentOrder(party=party, currency=currency, amount=amount, outstanding=outstanding, reference=reference,
+                        variable_symbol=contract.variable_symbol, account=account, items=items, qr_kind=kind,
+                        qr_svg=code.svg_data_uri(scale=4, border=2) if code else "", message=message, qr=code)
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Render our own HTML to PDF; only data: URIs are read (no network, no files)."""
+    from weasyprint import HTML  # imported here: loading Pango takes a moment and only documents need it
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+
+
+def document_pdf(template: str, context: dict) -> bytes:
+    return pdf_from_html(render_to_string(template, context))
