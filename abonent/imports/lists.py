@@ -19,7 +19,7 @@ from abonent.accounts.models import User
 from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Related
 from abonent.core.roles import ADMIN_ROLES, Role
 from abonent.customers.lists import rep_name
-from abonent.imports.models import ImportJob, ImportKind, JobStatus
+from abonent.imports.models import ImportJob, JobStatus
 
 # Roles that look after everyone's imports; other importers see their own jobs.
 SEES_EVERY_JOB = frozenset({Role.MANAGER, *ADMIN_ROLES})
@@ -77,7 +77,7 @@ JOBS = ListSpec(
     module="imports",
     url_namespace="imports",
     columns=[
-        Column("id", "#", css="text-body-secondary"),
+        Column("id", "#", css="text-body-secondary", shown=False),
         Column("filename", _("File"), link=lambda job: reverse("imports:job", args=[job.pk])),
         Column("status", _("Status")),
         Column("kind", _("Kind"), shown=False),
@@ -93,7 +93,6 @@ JOBS = ListSpec(
     ],
     filters=[
         Choice("status", _("Status"), choices=JobStatus.choices),
-        Choice("kind", _("Kind"), choices=ImportKind.choices),
         Related("by", _("By"), field="created_by", queryset=importers, label_of=rep_name,
                 none_label=_("Command line")),
         DateRange("uploaded", _("Uploaded"), field="created_at"),
