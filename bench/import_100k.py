@@ -12,8 +12,9 @@ worker (`abonent run_huey`) and then, timed:
   job): what a user waits for after the upload;
 - total: from the upload until the worker has finished the job.
 
-peak_mb is the highest resident memory of the worker and of this process (which stages the rows), whichever
-is higher. The last line printed is one JSON object; see docs/benchmarks.md.
+peak_mb is the highest resident memory of the worker with its row-checking helper processes (their peaks
+added), or of this process (which stages the rows), whichever is higher. The last line printed is one JSON
+object; see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -264,6 +265,14 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
+def children(pid: int) -> list[int]:
+    """The worker's child processes (its row-checking helpers)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -320,14 +329,16 @@ def main() -> None:
                 raise SystemExit(f"the worker stopped: see {data_dir / 'worker.log'}")
         total = time.monotonic() - began
         worker_peak = peak_mb(worker.pid)
+        helper_peaks = [peak_mb(c) for c in children(worker.pid)]
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "database": vendor, "rows": args.rows, "accept_seconds": round(accepted, 2), "total_seconds": round(total, 2),
-        "rows_per_second": round(job.total / total), "peak_mb": round(max(worker_peak, own_peak)),
-        "worker_peak_mb": round(worker_peak), "staging_peak_mb": round(own_peak), "total": job.total,
+        "rows_per_second": round(job.total / total),
+        "peak_mb": round(max(worker_peak + sum(helper_peaks), own_peak)), "worker_peak_mb": round(worker_peak),
+        "helper_peak_mb": [round(p) for p in helper_peaks], "staging_peak_mb": round(own_peak), "total": job.total,
         "created": job.created, "updated": job.updated, "skipped": job.skipped, "rejected": job.rejected,
         "status": job.status, "invalid_made": made["invalid"], "repeated_made": made["repeated"],
         "batch_rows": int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000")),

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import logging
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -374,14 +375,26 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
                              column_countries=job.column_countries, today=timezone.localdate(clock()))
         labels = _labels()
         # The next batch is checked (by a helper process when there is one) while the current one is written.
+        spent = {"reading": 0.0, "checking": 0.0, "writing": 0.0}
+        began = time.monotonic()
         while rows := _pending(job_id, after=0, size=batch_rows):
             checking = parallel.clean_later(executor, cleaner, language, rows)
             while rows:
+                moment = time.monotonic()
                 following = _pending(job_id, after=rows[-1][1], size=batch_rows)
                 checking_next = parallel.clean_later(executor, cleaner, language, following)
-                if _batch_write_safely(job_id, checking.result(), labels=labels, now=clock()) is None:
+                spent["reading"] += time.monotonic() - moment
+                plans = checking.result()
+                spent["checking"] += time.monotonic() - moment
+                moment = time.monotonic()
+                written = _batch_write_safely(job_id, plans, labels=labels, now=clock())
+                spent["writing"] += time.monotonic() - moment
+                if written is None:
                     return ImportJob.objects.get(pk=job_id)
                 rows, checking = following, checking_next
+        log.info("import job %s: %.1f s, of which reading %.1f s, waiting for checks %.1f s, writing %.1f s "
+                 "(helpers: %s)", job_id, time.monotonic() - began, spent["reading"],
+                 spent["checking"] - spent["reading"], spent["writing"], settings.IMPORT_HELPERS if executor else 0)
         return _job_finish(job_id, now=clock())
 
 

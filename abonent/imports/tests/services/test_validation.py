@@ -145,3 +145,22 @@ def test_a_formula_in_a_cell_is_stored_as_plain_text(db, tmp_path):
     party = Party.objects.get()
     assert party.name == '=HYPERLINK("http://evil.example","Click")'
     assert party.notes.get().body == "<p>@SUM(A1)</p>"
+
+
+def test_an_imported_formula_leaves_the_customers_export_as_text(db, tmp_path, client_as):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    imported(csv_file(tmp_path / "c.csv", [["Name", "IČO"], ['=HYPERLINK("http://evil.example")', "@x"]]),
+             country_default="US")
+    client = client_as("manager")
+
+    csv_content = b"".join(client.get("/customers/export.csv?cols=name,tax_id").streaming_content)
+    xlsx_content = b"".join(client.get("/customers/export.xlsx?cols=name,tax_id").streaming_content)
+
+    assert list(csv.reader(io.StringIO(csv_content.decode("utf-8-sig"))))[1] == [
+        "'=HYPERLINK(\"http://evil.example\")", "'@x"]
+    sheet = load_workbook(io.BytesIO(xlsx_content)).active
+    assert [c.value for c in sheet[2]] == ["'=HYPERLINK(\"http://evil.example\")", "'@x"]
