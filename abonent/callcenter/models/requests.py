@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from abonent.accounts.models import Team
 from abonent.callcenter.models.reference import Classification, CommercialZone, RequestType
+from abonent.contracts.models import Contract
 from abonent.core.models import Approvable
 from abonent.customers.models import Party
 
@@ -63,8 +64,11 @@ class ServiceRequest(models.Model):
                                 on_delete=models.PROTECT, related_name="+")
     class_3 = models.ForeignKey(Classification, verbose_name=_("detail classification"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    # What the request is about: a product or service of the customer, free text until contracts exist.
+    # What the request is about: a product or service of the customer; free text for customers without contracts.
     service_object = models.CharField(_("object"), max_length=200, blank=True)
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="service_requests")
+    # The contract's number when a contract is chosen; typed by hand for a contract kept outside Abonent.
     contract_number = models.CharField(_("contract number"), max_length=40, blank=True)
     serial = models.CharField(_("serial / lot"), max_length=80, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.MEDIUM)
