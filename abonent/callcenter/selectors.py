@@ -44,7 +44,7 @@ def campaigns_open(*, today: dt.date) -> QuerySet[Campaign]:
 
 
 def party_calls(*, party: Party, limit: int = 20) -> list[Call]:
-    return list(Call.objects.filter(party=party).select_related("agent", "outcome", "campaign")
+    return list(Call.objects.filter(party=party).select_related("agent", "outcome", "campaign", "meeting")
                 .order_by("-started_at", "-id")[:limit])
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from abonent.callcenter import call_views, request_views, settings_views
+from abonent.callcenter import call_views, meeting_views, request_views, settings_views
 from abonent.callcenter.list_views import CALLS_URLS, QUEUE_URLS, REQUESTS_URLS
 
 app_name = "callcenter"
@@ -9,6 +9,8 @@ urlpatterns = [
     path("queue/", call_views.queue_start, name="queue_start"),
     QUEUE_URLS,
     path("customers/<int:pk>/calls/", call_views.call_add, name="call_add"),
+    path("customers/<int:pk>/meeting/", meeting_views.meeting_slots, name="meeting_slots"),
+    path("customers/<int:pk>/meeting/book/", meeting_views.meeting_book_from_call, name="meeting_book"),
     path("calls/<int:pk>/", call_views.call_page, name="call"),
     CALLS_URLS,
     path("campaigns/", call_views.campaigns, name="campaigns"),
