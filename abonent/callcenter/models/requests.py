@@ -18,7 +18,7 @@ from abonent.customers.models import Party
 
 __all__ = [
     "OPEN_STATUSES", "Attachment", "FinalisationApproval", "Priority", "RequestChannel", "RequestMessage",
-    "RequestStatus", "ServiceRequest", "StatusChange",
+    "RequestStatus", "RequestWarning", "ServiceRequest", "StatusChange",
 ]
 
 
@@ -240,3 +240,21 @@ class FinalisationApproval(Approvable):
     @property
     def is_pending(self) -> bool:
         return self.approved_at is None and self.refused_at is None
+
+
+class RequestWarning(models.Model):
+    """A warning sent to the team lead about a request: each kind is sent once per request."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="warnings_sent")
+    kind = models.CharField(_("warning"), max_length=20)  # selectors.OVERDUE or selectors.UNTOUCHED
+    sent_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent to"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("request warning")
+        verbose_name_plural = _("request warnings")
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="one_warning_per_request_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
