@@ -23,6 +23,7 @@ class CallcenterConfig(AppConfig):
         register(NavEntry("callcenter", _("Service requests"), "callcenter:requests:list", "tools", order=22))
         register(NavEntry("callcenter", _("Request queues"), "callcenter:queue_requests", "inboxes", order=23))
         register(NavEntry("callcenter", _("Campaigns"), "callcenter:campaigns", "megaphone", order=24))
+        register(NavEntry("callcenter", _("Call center reports"), "callcenter:reports", "printer", order=25))
         register(NavEntry("settings", _("Call center settings"), "callcenter:settings", "sliders", access=Access.WRITE,
                           section="admin", order=77))
 
