@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from abonent.appointments.services import meeting_book, party_place
 from abonent.callcenter.models import (
     QUALITY_CHECKS,
     Call,
@@ -222,3 +223,41 @@ def campaign_add_parties(*, campaign: Campaign, parties: QuerySet[Party], by: An
             audit_record(actor=by, action="abonent.callcenter.campaign.customers_added", target=campaign, now=now,
                          note=str(len(new)))
     return len(new)
+
+
+# --- a meeting booked during the call ----------------------------------------------------------------
+
+
+def outcome_for_meeting() -> CallOutcome:
+    """The active outcome that means "meeting booked" (the first in the agents' order)."""
+    outcome = CallOutcome.objects.filter(active=True, meeting_booked=True).order_by("order", "code").first()
+    if outcome is None:
+        raise CallError(_("No call outcome means “meeting booked”; an administrator can mark one in the call "
+                          "center settings."))
+    return outcome
+
+
+def call_book_meeting(
+    *, party: Party, agent: Any, rep: Any, start: dt.datetime, end: dt.datetime, purpose: str, note: str = "",
+    duration: int = 0, next_step: str = "", campaign: Campaign | None = None, send_confirmation: bool = False,
+    channel: str = Channel.UI, now: dt.datetime,
+) -> Call:
+    """Book a rep's meeting with the customer during the call and log the call as "meeting booked", linked to it.
+
+    Both happen or neither: when the slot was just taken, appointments' SlotTakenError reaches the caller and
+    nothing is logged. The customer gets the confirmation e-mail (in their language) when asked and they have
+    an address.
+    """
+    outcome = outcome_for_meeting()
+    place = party_place(party=party, now=now)
+    if place is None:
+        raise CallError(_("The customer has no address to meet at; add one on the customer's page first."))
+    with transaction.atomic():
+        meeting = meeting_book(rep=rep, party=party, start=start, end=end, place=place, purpose=purpose, by=agent,
+                               channel=channel, note=note[:2000], source=_("call center"),
+                               send_confirmation=send_confirmation, now=now)
+        call = call_log(party=party, agent=agent, outcome=outcome, note=note, duration=duration, campaign=campaign,
+                        next_step=next_step, channel=channel, now=now)
+        call.meeting = meeting
+        call.save(update_fields=["meeting"])
+    return call

@@ -24,6 +24,7 @@ from abonent.callcenter.call_services import (
     quality_review_save,
 )
 from abonent.callcenter.forms import CallForm, CampaignAddForm, CampaignForm, QualityReviewForm
+from abonent.callcenter.meeting_views import can_book, slot_rows
 from abonent.callcenter.models import QUALITY_CHECKS, Call, Campaign, CampaignTarget, PartyCallState
 from abonent.callcenter.selectors import campaigns_open, outcomes_offered, party_calls, party_requests
 from abonent.core.permissions import has_access, module_required
@@ -54,8 +55,10 @@ def calls_tab(request: HttpRequest, party: Party, *, form: CallForm | None = Non
     writable = can_write(request) and as_of_day(request) is None and not party.merged_into_id
     form = form or (_call_form(party=party) if writable else None)
     saved = saved or request.GET.get("saved") == "1"
+    booking = writable and can_book(request)
     return render(request, "callcenter/tab_calls.html", {
-        "party": party, "form": form, "can_write": writable, "saved": saved,
+        "party": party, "form": form, "can_write": writable, "saved": saved, "can_book": booking,
+        "meeting_rows": slot_rows(party=party, now=timezone.now()) if booking and request.GET.get("meeting") else None,
         "outcomes": list(form.fields["outcome"].queryset) if form else [],
         "calls": party_calls(party=party), "requests": party_requests(party=party),
         "state": PartyCallState.objects.filter(party=party).first(), "now": timezone.now(),

@@ -20,9 +20,11 @@ from abonent.callcenter.models import (
     RequestSettings,
     RequestType,
 )
+from abonent.callcenter.selectors import contract_label, party_contracts
+from abonent.contracts.models import Contract
 from abonent.core.roles import STAFF_ROLES
 from abonent.customers.forms import CountrySelect, country_choices
-from abonent.customers.models import CallCenterStatus, Stage, Tag
+from abonent.customers.models import CallCenterStatus, Party, Stage, Tag
 
 MOMENT = "%Y-%m-%dT%H:%M"
 
@@ -140,6 +142,9 @@ class RequestForm(forms.Form):
                                      required=False)
     service_object = forms.CharField(label=_("Object"), max_length=200, required=False,
                                      help_text=_("The product or service the request is about."))
+    contract = forms.ModelChoiceField(label=_("Contract"), queryset=Contract.objects.none(), required=False,
+                                      empty_label=_("No contract"),
+                                      help_text=_("Empty object: the contract's main product is taken."))
     contract_number = forms.CharField(label=_("Contract number"), max_length=40, required=False)
     serial = forms.CharField(label=_("Serial / lot"), max_length=80, required=False)
     planned_start = forms.DateTimeField(label=_("Planned start"), required=False, widget=moment_input())
@@ -157,8 +162,15 @@ class RequestForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, max_length=20_000, widget=forms.Textarea(
         attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        contracts = party_contracts(party=party)
+        if contracts:  # the customer's contracts replace the typed contract number
+            self.fields["contract"].queryset = Contract.objects.filter(pk__in=[c.pk for c in contracts])
+            self.fields["contract"].label_from_instance = contract_label
+            del self.fields["contract_number"]
+        else:
+            del self.fields["contract"]
         self.fields["request_type"].queryset = RequestType.objects.filter(active=True)
         classes = Classification.objects.filter(active=True).order_by("order", "name")
         for level in (1, 2, 3):

@@ -313,6 +313,7 @@ REQUESTS = ListSpec(
             ("phone__contains", phone_digits),
         )),
         Search("customer", _("Customer"), lookups=("party__name__icontains",)),
+        Search("contract", _("Contract number"), lookups=("contract_number__istartswith",)),
         Choice("status", _("Status"), choices=RequestStatus.choices),
         Choice("priority", _("Priority"), choices=Priority.choices),
         Choice("warning", _("Warning"), choices=[(OVERDUE, _("Planned finish passed")),

@@ -1,10 +1,12 @@
-"""What the call center does when the customers app says something happened."""
+"""What the call center does when something happened: a customer merged, a request changed."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
 from abonent.callcenter.models import Call, CampaignTarget, PartyCallState, ServiceRequest
+from abonent.callcenter.request_mail import request_mail_on_change
+from abonent.callcenter.signals import request_changed
 from abonent.customers.signals import party_merged
 
 
@@ -31,3 +33,9 @@ def move_call_center_rows(sender, *, survivor, merged, by, channel, now, **kwarg
     state.calls += gone.calls
     state.save()
     gone.delete()
+
+
+@receiver(request_changed, dispatch_uid="callcenter.request_mail")
+def mail_about_request(sender, *, request, event, by, changes, note, channel, now, **kwargs) -> None:
+    """The e-mails the settings ask for (to the customer, to the staff), queued with the change."""
+    request_mail_on_change(request=request, event=event, by=by, changes=changes, note=note, now=now)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abonent.accounts.models import Team, User
+from abonent.billing.reminders import party_language
 from abonent.callcenter.models import (
     OPEN_STATUSES,
     Attachment,
@@ -47,8 +48,8 @@ PERIOD_DOMAIN = "callcenter"
 # What request_update may change; the number, status and its flags belong to the workflow.
 EDITABLE = (
     "document_date", "contact_person", "request_type", "class_1", "class_2", "class_3", "service_object",
-    "contract_number", "serial", "priority", "planned_start", "planned_finish", "team", "taken_by", "verifier",
-    "notes", "address", "locality", "region", "country", "zone", "phone", "email",
+    "contract", "contract_number", "serial", "priority", "planned_start", "planned_finish", "team", "taken_by",
+    "verifier", "notes", "address", "locality", "region", "country", "zone", "phone", "email",
 )
 # Without these a request cannot be allocated, nor stay allocated.
 ALLOCATION_FIELDS = ("planned_start", "planned_finish", "team", "verifier")
@@ -84,8 +85,15 @@ def request_series() -> DocumentSeries:
 # --- checks shared by create and update ------------------------------------------------------------
 
 
-def _check(values: dict[str, Any], *, status: str) -> dict[str, Any]:
+def _check(values: dict[str, Any], *, status: str, party: Party) -> dict[str, Any]:
     """Normalise and check a request's values (all of them, as they will be stored)."""
+    contract = values.get("contract")
+    if contract is not None:
+        if contract.party_id != party.pk:
+            raise RequestError(_("Contract %(contract)s belongs to another customer.") % {"contract": contract})
+        values["contract_number"] = contract.number
+        if not (values.get("service_object") or "").strip() and contract.main_product is not None:
+            values["service_object"] = contract.main_product.name_in(party_language(party))
     for field in ("contact_person", "service_object", "contract_number", "serial", "address", "locality",
                   "region"):
         values[field] = " ".join((values.get(field) or "").split())
@@ -177,7 +185,7 @@ def request_create(
     values["request_type"], values["document_date"] = request_type, document_date
     values["priority"] = values["priority"] or 2
     values["team"] = values["team"] or request_type.team
-    values = _check(values, status=RequestStatus.TAKEN)
+    values = _check(values, status=RequestStatus.TAKEN, party=party)
     with transaction.atomic():
         period_assert_open(on=document_date, domain=PERIOD_DOMAIN)
         if values["taken_by"] is None and request_type.auto_assign and values["team"] is not None:
@@ -215,7 +223,7 @@ def request_update(
     request_assert_changeable(request)
     merged = {f: getattr(request, f) for f in EDITABLE}
     merged.update(values)
-    merged = _check(merged, status=request.status)
+    merged = _check(merged, status=request.status, party=request.party)
     changes = {f: (getattr(request, f), merged[f]) for f in EDITABLE if getattr(request, f) != merged[f]}
     if not changes:
         return request

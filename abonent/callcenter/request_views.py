@@ -69,7 +69,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         found = Party.objects.active().filter(name__icontains=term).order_by("name")[:20] if term else []
         return render(request, "callcenter/request_pick_party.html", {"term": term, "found": found})
     party = writable_party(int(party_id))
-    form = RequestForm(request.POST or None, initial={"document_date": timezone.localdate(), **party_defaults(party)})
+    form = RequestForm(request.POST or None, party=party,
+                       initial={"document_date": timezone.localdate(), **party_defaults(party)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = {k: v for k, v in data.items() if k in EDITABLE and k not in ("document_date", "request_type")}
@@ -91,9 +92,9 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Request %(number)s is %(status)s and can no longer be changed.")
                        % {"number": sr.number, "status": sr.get_status_display().lower()})
         return redirect("callcenter:request", pk=sr.pk)
-    form = RequestForm(request.POST or None, initial={f: getattr(sr, f) for f in EDITABLE})
+    form = RequestForm(request.POST or None, party=sr.party, initial={f: getattr(sr, f) for f in EDITABLE})
     if request.method == "POST" and form.is_valid():
-        values = {f: form.cleaned_data[f] for f in EDITABLE}
+        values = {f: form.cleaned_data[f] for f in EDITABLE if f in form.cleaned_data}
         values["priority"] = int(values["priority"])
         try:
             request_update(request=sr, values=values, by=request.user, now=timezone.now())
@@ -107,7 +108,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 FORM_GROUPS = (
     (gettext_lazy("Request"), ("document_date", "request_type", "priority", "class_1", "class_2", "class_3",
-                               "service_object", "contract_number", "serial"), ""),
+                               "contract", "service_object", "contract_number", "serial"), ""),
     (gettext_lazy("Planning"), ("planned_start", "planned_finish", "team", "taken_by", "verifier"),
      gettext_lazy("To allocate the request, give the planned start and finish, the team and the verifier.")),
     (gettext_lazy("Where and whom to contact"), ("contact_person", "phone", "email", "address", "locality",
@@ -116,7 +117,8 @@ FORM_GROUPS = (
 
 
 def _form_page(request: HttpRequest, *, form: RequestForm, party: Party, sr: ServiceRequest | None) -> HttpResponse:
-    groups = [(legend, [form[name] for name in names], hint) for legend, names, hint in FORM_GROUPS]
+    groups = [(legend, [form[name] for name in names if name in form.fields], hint)
+              for legend, names, hint in FORM_GROUPS]
     return render(request, "callcenter/request_form.html", {
         "form": form, "party": party, "sr": sr, "groups": groups,
         "parents": {str(k): v for k, v in form.classification_parents().items()},

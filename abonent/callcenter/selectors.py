@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models import CharField as CharOutput
+from django.utils.translation import get_language
 
 from abonent.accounts.models import Team
 from abonent.callcenter.models import (
@@ -21,6 +22,7 @@ from abonent.callcenter.models import (
     ServiceRequest,
     StatusChange,
 )
+from abonent.contracts.models import Contract
 from abonent.core.permissions import has_access
 from abonent.core.roles import Access
 from abonent.customers.models import Party
@@ -42,13 +44,24 @@ def campaigns_open(*, today: dt.date) -> QuerySet[Campaign]:
 
 
 def party_calls(*, party: Party, limit: int = 20) -> list[Call]:
-    return list(Call.objects.filter(party=party).select_related("agent", "outcome", "campaign")
+    return list(Call.objects.filter(party=party).select_related("agent", "outcome", "campaign", "meeting")
                 .order_by("-started_at", "-id")[:limit])
 
 
 def party_requests(*, party: Party, limit: int = 20) -> list[ServiceRequest]:
     return list(ServiceRequest.objects.filter(party=party).select_related("request_type")
                 .order_by("-document_date", "-id")[:limit])
+
+
+def party_contracts(*, party: Party) -> list[Contract]:
+    """The customer's contracts a request can be about, newest first (drafts too: an installation may come first)."""
+    return list(Contract.objects.filter(party=party).select_related("main_product").order_by("-start_date", "-id"))
+
+
+def contract_label(contract: Contract) -> str:
+    """"C2026-000012 · Fibre 500 · active": how a contract is offered on a request's form."""
+    product = contract.main_product.name_in(get_language() or "en") if contract.main_product else ""
+    return " · ".join(filter(None, [str(contract), product, contract.get_status_display().lower()]))
 
 
 def request_queue(*, team: Team) -> QuerySet[ServiceRequest]:
@@ -69,7 +82,7 @@ def team_load(*, team: Team, now: dt.datetime) -> list[Any]:
 def request_get(*, pk: int) -> ServiceRequest:
     return ServiceRequest.objects.select_related(
         "party", "request_type", "class_1", "class_2", "class_3", "team", "taken_by", "verifier", "zone",
-        "created_by",
+        "created_by", "contract",
     ).get(pk=pk)
 
 

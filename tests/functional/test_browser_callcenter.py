@@ -139,3 +139,28 @@ def test_a_note_typed_in_the_panel_survives_a_reload(page, shot, day):
     expect(page.locator("#id_call-note")).to_have_value("Half-written note")
     expect(page.locator("[data-draft-restored]")).to_be_visible()
     shot("note-restored")
+
+
+def test_an_agent_books_a_meeting_from_the_call_panel(page, shot, day):
+    from abonent.appointments.models import Meeting
+    from abonent.appointments.tests.factories import customer_at, rep_with_hours
+
+    rep_with_hours(first_name="Radek", last_name="Černý", weekdays=range(7), start=dt.time(0), end=dt.time(23, 30))
+    OutcomeFactory(code="meeting", label={"en": "Meeting booked"}, order=3, meeting_booked=True)
+    party = customer_at(name="Jana Nováková", country="CZ", email="jana@example.cz")
+    sign_in(page, "agent")
+    page.goto(f"/customers/{party.pk}/?tab=calls")
+
+    page.locator("#id_call-note").fill("Wants to see the fibre offer")
+    page.locator("#meeting-open").click()
+    slots = page.locator("#meeting-slot-list")
+    expect(slots).to_contain_text("Radek Černý")
+    page.locator("#meeting-purpose").fill("Fibre offer")
+    shot("meeting-slots")
+    slots.get_by_role("button", name="Book").first.click()
+
+    expect(page.locator("#tab-pane")).to_contain_text("Meeting booked with Radek Černý")
+    expect(page.locator("#party-calls")).to_contain_text("Wants to see the fibre offer")
+    shot("meeting-booked")
+    call = Call.objects.get(party=party)
+    assert call.meeting == Meeting.objects.get(party=party) and call.outcome.meeting_booked

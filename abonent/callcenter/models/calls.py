@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from abonent.appointments.models import Meeting
 from abonent.core.models import Channel
 from abonent.customers.models import CallCenterStatus, Party, Task, label_in
 
@@ -116,6 +117,9 @@ class Call(models.Model):
     status_after = models.ForeignKey(CallCenterStatus, verbose_name=_("call-center status"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    # The meeting booked during the call (its outcome then says "meeting booked").
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="calls")
     quality_score = models.PositiveSmallIntegerField(_("quality score"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.UI)
     created_at = models.DateTimeField(_("logged"))

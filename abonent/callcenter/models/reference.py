@@ -105,13 +105,20 @@ class LogLevel(models.TextChoices):
 class RequestSettings(models.Model):
     """The module's options, one row: e-mails, approvals, warnings and how much goes to the audit log."""
 
-    mail_client_on_allocation = models.BooleanField(_("e-mail the customer when a request is allocated"),
-                                                    default=False)
-    mail_client_on_finalisation = models.BooleanField(_("e-mail the customer when a request is finalised"),
-                                                      default=False)
+    mail_client_on_allocation = models.BooleanField(
+        _("e-mail the customer when a request is allocated"), default=False,
+        help_text=_("With the planned start and finish, to the request's e-mail address (else the customer's), "
+                    "in the language of the customer's country."),
+    )
+    mail_client_on_finalisation = models.BooleanField(
+        _("e-mail the customer when a request is finalised"), default=False,
+        help_text=_("To the request's e-mail address (else the customer's): the work is done."),
+    )
     mail_staff_on_change = models.BooleanField(
         _("e-mail the staff handling a request on every change"), default=False,
-        help_text=_("The person who took it, the verifier and the team lead, when they have an e-mail address."),
+        help_text=_("The person who took it, the verifier, the team lead and the team's members, each in their own "
+                    "language, with what changed; not the person who made the change, nor anyone without an "
+                    "e-mail address."),
     )
     finalise_needs_approval = models.BooleanField(
         _("finalising needs the verifier's approval"), default=False,
@@ -122,7 +129,11 @@ class RequestSettings(models.Model):
         _("warn when a high-priority request is untouched for (hours)"), default=4,
         help_text=_("0 turns the warning off."),
     )
-    warn_team_lead = models.BooleanField(_("send the warnings to the team lead"), default=True)
+    warn_team_lead = models.BooleanField(
+        _("send the warnings to the team lead"), default=True,
+        help_text=_("Checked every 15 minutes; the lead of the request's team is told once per request and "
+                    "warning, under the bell and by e-mail."),
+    )
     log_level = models.CharField(_("operation log level"), max_length=10, choices=LogLevel.choices,
                                  default=LogLevel.ADVANCED)
 

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from abonent.accounts.models import Team
 from abonent.callcenter.models.reference import Classification, CommercialZone, RequestType
+from abonent.contracts.models import Contract
 from abonent.core.models import Approvable
 from abonent.customers.models import Party
 
 __all__ = [
     "OPEN_STATUSES", "Attachment", "FinalisationApproval", "Priority", "RequestChannel", "RequestMessage",
-    "RequestStatus", "ServiceRequest", "StatusChange",
+    "RequestStatus", "RequestWarning", "ServiceRequest", "StatusChange",
 ]
 
 
@@ -63,8 +64,11 @@ class ServiceRequest(models.Model):
                                 on_delete=models.PROTECT, related_name="+")
     class_3 = models.ForeignKey(Classification, verbose_name=_("detail classification"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    # What the request is about: a product or service of the customer, free text until contracts exist.
+    # What the request is about: a product or service of the customer; free text for customers without contracts.
     service_object = models.CharField(_("object"), max_length=200, blank=True)
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="service_requests")
+    # The contract's number when a contract is chosen; typed by hand for a contract kept outside Abonent.
     contract_number = models.CharField(_("contract number"), max_length=40, blank=True)
     serial = models.CharField(_("serial / lot"), max_length=80, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.MEDIUM)
@@ -236,3 +240,21 @@ class FinalisationApproval(Approvable):
     @property
     def is_pending(self) -> bool:
         return self.approved_at is None and self.refused_at is None
+
+
+class RequestWarning(models.Model):
+    """A warning sent to the team lead about a request: each kind is sent once per request."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="warnings_sent")
+    kind = models.CharField(_("warning"), max_length=20)  # selectors.OVERDUE or selectors.UNTOUCHED
+    sent_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent to"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("request warning")
+        verbose_name_plural = _("request warnings")
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="one_warning_per_request_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
