@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ABONENT := $(BIN)/abonent
-DEMO_CUSTOMERS ?= 500
+DEMO_CUSTOMERS ?= 200
 PYTEST_ARGS ?= -n auto
 
 .PHONY: install run test lint translations messages clean
