@@ -5,6 +5,8 @@ from pathlib import Path
 from django.conf import settings
 
 SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "data" / "bank"
+if not SAMPLES.is_dir():  # a checkout outside the workspace (a clean clone for CI) reads the workspace's copy
+    SAMPLES = Path("/work/shared/data/bank")
 
 
 def sample(name: str) -> bytes:
