@@ -30,8 +30,8 @@ def test_a_first_reminder_goes_a_week_after_the_due_date_in_the_customers_langua
 
     [message] = smtp_mailbox.messages
     assert message["To"] == "jana@example.cz"
-    assert str(make_header(decode_header(message["Subject"]))).startswith("Payment reminder")
-    assert OutboundEmail.objects.get().language == "cs"  # rendered in Czech once the catalogue has the text
+    assert str(make_header(decode_header(message["Subject"]))).startswith("Upomínka")  # Czech: the customer's country
+    assert OutboundEmail.objects.get().language == "cs"
     parts = {part.get_content_type(): part for part in message.walk()}
     assert "cid:qr-payment" in parts["text/html"].get_payload(decode=True).decode()
     assert parts["image/png"]["Content-ID"] == "<qr-payment>"

@@ -58,8 +58,8 @@ def test_the_customer_gets_an_e_mail_when_the_request_is_allocated_and_when_it_i
     outbox_flush(now=LATER)
 
     to_customer = [m for m in smtp_mailbox.messages if m["To"] == "jana@example.cz"]
-    assert [subject(m) for m in to_customer] == [f"Your request {request.number} is planned",
-                                                 f"Your request {request.number} is done"]
+    assert [subject(m) for m in to_customer] == [f"Váš požadavek {request.number} je naplánován",
+                                                 f"Váš požadavek {request.number} je vyřízen"]
     assert request.number in body(to_customer[0]) and "17" in body(to_customer[0])  # the planned day
     assert set(OutboundEmail.objects.filter(to=["jana@example.cz"]).values_list("language", flat=True)) == {"cs"}
 

@@ -1,5 +1,6 @@
 import csv
 import io
+from email.header import decode_header, make_header
 
 import pytest
 
@@ -67,10 +68,10 @@ def test_the_job_creator_gets_a_notification_and_an_e_mail_when_the_job_ends(db,
     assert len(smtp_mailbox.messages) == 1
     message = smtp_mailbox.messages[0]
     assert message["To"] == "manager@abonent.test"
-    assert "zakaznici.csv" in message["Subject"]
+    assert "zakaznici.csv" in str(make_header(decode_header(message["Subject"])))
     body = message.get_payload(decode=True).decode()
-    assert f"zakaznici.csv (job {job.pk})" in body
-    assert "created: 1" in body and "rejected: 1" in body
+    assert f"zakaznici.csv (úloha {job.pk})" in body  # in the manager's language
+    assert "vytvořeno: 1" in body and "odmítnuto: 1" in body
 
 
 def test_progress_counts_rows_and_tells_the_rate_and_time_left(db, tmp_path):
