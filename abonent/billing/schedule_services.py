@@ -108,6 +108,9 @@ def schedule_generate(
                                                             spans=party_discount_spans(contract.party), until=reach)}
         reference = reference_for_country(country=contract.party.country, variable_symbol=contract.variable_symbol,
                                           creditor_reference=contract.creditor_reference)
+        # What credit notes already gave back, per item: one query instead of one per paid item.
+        credited = dict(Payment.objects.filter(credit_for__contract=contract).values("credit_for")
+                        .annotate(total=Sum("amount")).values_list("credit_for", "total"))
         ctx = {"by": by, "channel": channel, "now": now, "closed": closed, "change": change, "contract": contract}
         for day in sorted(set(planned) | set(periods)):
             plan, item = planned.get(day), periods.get(day)
@@ -117,8 +120,8 @@ def schedule_generate(
             elif _editable(item, closed):
                 _correct(item, plan, **ctx)
             else:
-                _settle(item, plan.amount if plan else ZERO, adjustments.get(item.pk, []), reference=reference,
-                        **ctx)
+                _settle(item, plan.amount if plan else ZERO, adjustments.get(item.pk, []),
+                        credited=credited.get(item.pk, ZERO), reference=reference, **ctx)
         if not change.nothing:
             audit_record(actor=by, action="abonent.billing.schedule.generated", target=contract,
                          subject=contract.party, channel=channel, now=now, note=change.describe())
@@ -153,11 +156,11 @@ def _correct(item: ExpectedPayment, plan: PlannedItem | None, *, now: dt.datetim
 
 
 def _settle(
-    item: ExpectedPayment, wanted: Decimal, adjustments: list[ExpectedPayment], *, reference: str,
-    contract: Contract, by: Any, channel: str, now: dt.datetime, closed: _Closed, change: ScheduleChange,
+    item: ExpectedPayment, wanted: Decimal, adjustments: list[ExpectedPayment], *, credited: Decimal,
+    reference: str, contract: Contract, by: Any, channel: str, now: dt.datetime, closed: _Closed,
+    change: ScheduleChange,
 ) -> None:
     """Bring what a locked item's period is billed at to `wanted`, leaving the item itself alone."""
-    credited = (Payment.objects.filter(credit_for=item).aggregate(total=Sum("amount"))["total"] or ZERO)
     billed = item.amount + sum((a.amount for a in adjustments), ZERO) - credited
     diff = wanted - billed
     if diff == ZERO:
