@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -122,7 +123,7 @@ def change_lines(changes: Mapping[str, tuple[Any, Any]]) -> list[tuple[str, str,
 def _label(field: str) -> str:
     try:
         return str(ServiceRequest._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 - not a field of the request (message, files, approval)
+    except FieldDoesNotExist:  # message, files, approval: not fields of the request
         return {"message": _("Message"), "files": _("Files"), "approval": _("Approval by"),
                 "number": _("Number")}.get(field, field)
 
