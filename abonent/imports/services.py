@@ -557,6 +557,7 @@ def job_revert(*, job: ImportJob, by: Any, now: dt.datetime) -> ImportJob:
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != JobStatus.DONE:
             raise ImportRefused(_("Only a finished import can be reverted."))
+        processing.import_lock()  # no batch of another import matches a customer being deleted
         summary = rows_revert(job=job, by=by, now=now)
         job.status, job.reverted_at, job.reverted_by = JobStatus.REVERTED, now, by
         job.save(update_fields=["status", "reverted_at", "reverted_by"])
