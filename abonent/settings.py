@@ -275,8 +275,7 @@ IMPORT_BATCH_ROWS = int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("ABONENT_IMPORT_MAX_MB", "200")) * 1024 * 1024
 # Helper processes that check the next batch's rows while the worker writes the current one (0: the worker
 # checks them itself), for jobs of at least IMPORT_HELPERS_FROM_ROWS rows.
-IMPORT_HELPERS = int(os.environ.get("ABONENT_IMPORT_HELPERS", "0" if TESTING else str(min(2, (os.cpu_count() or 1)
-                                                                                           - 1))))
+IMPORT_HELPERS = int(os.environ.get("ABONENT_IMPORT_HELPERS", "0"))
 IMPORT_HELPERS_FROM_ROWS = int(os.environ.get("ABONENT_IMPORT_HELPERS_FROM_ROWS", "20000"))
 
 # Human names of the modules whose rights are checked (accounts.RoleRight); the order is the menu's.

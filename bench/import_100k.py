@@ -12,6 +12,9 @@ worker (`abonent run_huey`) and then, timed:
   job): what a user waits for after the upload;
 - total: from the upload until the worker has finished the job.
 
+worker_cpu_seconds is the CPU time the worker (and its helpers) used for the job: on a busy machine it says
+what the job costs better than the elapsed time does.
+
 peak_mb is the highest resident memory of the worker with its row-checking helper processes (their peaks
 added), or of this process (which stages the rows), whichever is higher. The last line printed is one JSON
 object; see docs/benchmarks.md.
@@ -265,6 +268,12 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     """The worker's child processes (its row-checking helpers)."""
     found = []
@@ -313,6 +322,7 @@ def main() -> None:
     try:
         time.sleep(2)  # the worker is up and polling its queue
         load_before = os.getloadavg()[0]
+        worker_cpu = cpu_seconds(worker.pid)
         began = time.monotonic()
         job = services.job_create(source=path, by=manager, now=timezone.now())
         services.job_configure(job=job, mapping=job.mapping, by=manager, country_default="CZ",
@@ -330,6 +340,7 @@ def main() -> None:
         total = time.monotonic() - began
         worker_peak = peak_mb(worker.pid)
         helper_peaks = [peak_mb(c) for c in children(worker.pid)]
+        worker_cpu = cpu_seconds(worker.pid) - worker_cpu + sum(cpu_seconds(c) for c in children(worker.pid))
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
@@ -340,7 +351,8 @@ def main() -> None:
         "peak_mb": round(max(worker_peak + sum(helper_peaks), own_peak)), "worker_peak_mb": round(worker_peak),
         "helper_peak_mb": [round(p) for p in helper_peaks], "staging_peak_mb": round(own_peak), "total": job.total,
         "created": job.created, "updated": job.updated, "skipped": job.skipped, "rejected": job.rejected,
-        "status": job.status, "invalid_made": made["invalid"], "repeated_made": made["repeated"],
+        "worker_cpu_seconds": round(worker_cpu, 1), "status": job.status, "invalid_made": made["invalid"],
+        "repeated_made": made["repeated"],
         "batch_rows": int(os.environ.get("ABONENT_IMPORT_BATCH_ROWS", "5000")),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),

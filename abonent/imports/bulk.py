@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
@@ -37,7 +38,8 @@ def _converters(model: type[models.Model], columns: Sequence[str]) -> list[tuple
         if isinstance(field, models.JSONField):
             converters.append((index, lambda v: v if v is None or isinstance(v, str) else _json(v)))
         elif isinstance(field, models.DateTimeField) and not is_postgres():
-            converters.append((index, connection.ops.adapt_datetimefield_value))
+            # A batch stamps its rows with one moment: convert it once.
+            converters.append((index, lru_cache(maxsize=16)(connection.ops.adapt_datetimefield_value)))
     return converters
 
 

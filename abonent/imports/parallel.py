@@ -10,7 +10,6 @@ job; small jobs and the tests check rows in the worker itself.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
@@ -19,10 +18,12 @@ from django.conf import settings
 from django.utils import translation
 
 from abonent.imports.cleaning import RowCleaner, RowPlan
+from abonent.imports.helper import django_setup
 from abonent.imports.models import cells_split
 
 _pool: Executor | None = None
 _pool_lock = threading.Lock()
+checked_by_helpers = 0  # batches whose checks came back from a helper (tests look at it)
 
 
 def rows_clean(cleaner: RowCleaner, language: str, rows: Sequence[tuple[int, int, str]]
@@ -36,13 +37,6 @@ def rows_clean(cleaner: RowCleaner, language: str, rows: Sequence[tuple[int, int
         return [(row_id, cleaner.clean(number, cells_split(cells))) for row_id, number, cells in rows]
 
 
-def _helper_start() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
-    django.setup()
-
-
 def helpers() -> Executor | None:
     """The worker process's helper pool, started on first use; None when rows are checked in the worker."""
     global _pool
@@ -52,7 +46,7 @@ def helpers() -> Executor | None:
     with _pool_lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_helper_start)
+                                        initializer=django_setup)
         return _pool
 
 
@@ -64,9 +58,12 @@ class Checking:
         self.future, self.cleaner, self.language, self.rows = future, cleaner, language, rows
 
     def result(self) -> list[tuple[int, RowPlan]]:
+        global checked_by_helpers
         if self.future is not None:
             try:
-                return self.future.result()
+                plans = self.future.result()
+                checked_by_helpers += 1
+                return plans
             except BrokenExecutor:
                 helpers_reset()  # a helper died (killed, out of memory): the worker checks these rows itself
         return rows_clean(self.cleaner, self.language, self.rows)

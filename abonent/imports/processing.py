@@ -106,6 +106,8 @@ class Batch:
         self.actor_id = actor.pk if actor else None
         self.actor_label = (actor.get_full_name() or actor.get_username()) if actor else _("system")
         self.note = _("import job %(n)s") % {"n": job.pk}  # the reason of stage moves
+        self.row_note = _("import job %(n)s, row %(row)s")
+        self.key_names = {key: str(label).lower() for key, label in MatchKey.choices}
         # rows to write, by table
         # Rows to insert per table (in INSERT_COLUMNS order); those of updated customers carry a reserved id first.
         self.rows: dict[type, list[tuple]] = defaultdict(list)
@@ -220,18 +222,18 @@ class Batch:
                seen: dict[str, dict[str, tuple[str, Any, int]]]) -> tuple[str, Any, str] | None:
         """The customer the row is about: ("party", id, why) for an existing one, ("new", NewParty, why) for one
         an earlier row of the batch creates, None for none."""
-        names = dict(MatchKey.choices)
+        names = self.key_names
         for key in self.match_on:
             for value in self._keys(plan, key):
                 if value in found[key]:
                     return "party", found[key][value], _("Same %(key)s as an existing customer (%(value)s).") % {
-                        "key": str(names[key]).lower(), "value": value}
+                        "key": names[key], "value": value}
         for key in self.match_on:
             for value in self._keys(plan, key):
                 if value in seen[key]:
                     kind, target, number = seen[key][value]
                     return kind, target, _("Same %(key)s as row %(row)s of the file (%(value)s).") % {
-                        "key": str(names[key]).lower(), "row": number, "value": value}
+                        "key": names[key], "row": number, "value": value}
         return None
 
     # --- new customers ----------------------------------------------------------------------------------
@@ -305,7 +307,7 @@ class Batch:
             return
         self.audit.append((self.now, self.actor_id, self.actor_label, action, Channel.IMPORT, self.party_type.pk,
                            str(party_id), label[:300], self.party_type.pk, str(party_id), tracked,
-                           _("import job %(n)s, row %(row)s") % {"n": self.job.pk, "row": number}))
+                           self.row_note % {"n": self.job.pk, "row": number}))
 
     # --- existing customers -----------------------------------------------------------------------------
 

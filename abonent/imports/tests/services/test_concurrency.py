@@ -102,6 +102,7 @@ def test_rows_checked_by_a_helper_process_land_the_same(db, tmp_path, settings):
     from abonent.imports import parallel
 
     settings.IMPORT_HELPERS, settings.IMPORT_HELPERS_FROM_ROWS = 1, 1
+    before = parallel.checked_by_helpers
     rows = [["Name", "E-mail", "Phone"], *[[f"H {n}", f"h{n}@example.cz", "601 123 456"] for n in range(30)],
             ["Bad", "bad@", "1"]]
     try:
@@ -109,6 +110,7 @@ def test_rows_checked_by_a_helper_process_land_the_same(db, tmp_path, settings):
     finally:
         parallel.helpers_reset()
 
+    assert parallel.checked_by_helpers - before == 4  # 31 rows in batches of 8, all checked by the helper
     assert (job.created, job.rejected) == (30, 1)
     assert job.rows.get(number=32).errors == ["E-mail: “bad@” is not a valid e-mail address.",
                                               "Phone: “1” is not a phone number."]
