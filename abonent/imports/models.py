@@ -119,6 +119,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded"))
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    staged_at = models.DateTimeField(_("rows read"), null=True, blank=True,
+                                     help_text=_("When the worker had copied the file's rows into the database."))
     heartbeat_at = models.DateTimeField(_("last batch"), null=True, blank=True)
     total = models.PositiveIntegerField(_("rows"), default=0)
     processed = models.PositiveIntegerField(_("rows done"), default=0)
@@ -137,7 +139,8 @@ class ImportJob(models.Model):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_by", "-created_at"], name="import_job_by_idx")]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="import_job_by_idx"),
+                   models.Index(fields=["-created_at", "-id"], name="import_job_list_idx")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.filename}"

@@ -321,30 +321,58 @@ def job_configure(
 
 
 def job_start(*, job: ImportJob, by: Any, now: dt.datetime) -> ImportJob:
-    """Stage every row of the file in the database and queue the job for the worker; return at once.
-
-    PostgreSQL stages through COPY, SQLite through executemany; 100,000 rows take about a second.
+    """Queue the job for the worker and return at once: the worker copies the file's rows into the database
+    (its first step, see `_job_stage`) and then processes them, so the upload page never waits for the file.
     """
     _assert_may_import(by)
     if job.status != JobStatus.NEW:
         raise ImportRefused(_("The import has already started."))
     if not job.mapping:
         raise ImportRefused(_("Map at least one column before starting the import."))
-    path, shape = job_path(job), _shape(job)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != JobStatus.NEW:
             raise ImportRefused(_("The import has already started."))
-        job_id, pending = job.pk, RowStatus.PENDING.value
-        total = rows_insert(ImportRow, ("job_id", "number", "cells", "status", "errors", "previous"), (
-            (job_id, number, cells_join(cells), pending, "[]", "{}") for number, cells in records(path, shape)
-        ), ready=True)
-        job.total, job.status = total, JobStatus.QUEUED
-        job.save(update_fields=["total", "status"])
+        job.status = JobStatus.QUEUED
+        job.save(update_fields=["status"])
         audit_record(actor=by, action="abonent.imports.job.started", target=job, channel=_channel(by), now=now,
-                     changes={"rows": (None, total)})
+                     changes={"status": (JobStatus.NEW.value, JobStatus.QUEUED.value)})
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _job_stage(job_id: int, *, now: dt.datetime) -> bool:
+    """Copy every row of the job's file into the database, once; return False when the file broke on the way
+    (the job is then failed with the reason and its creator told).
+
+    PostgreSQL stages through COPY, SQLite through executemany; 100,000 rows take a second or two. The rows and
+    the total commit together, so a worker killed while staging leaves nothing behind and the next run
+    starts again.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.staged_at is not None or job.status != JobStatus.QUEUED:
+            return True
+        try:
+            total = rows_insert(ImportRow, ("job_id", "number", "cells", "status", "errors", "previous"), (
+                (job_id, number, cells_join(cells), RowStatus.PENDING.value, "[]", "{}")
+                for number, cells in records(job_path(job), _shape(job))
+            ), ready=True)
+        except ImportFileError as error:
+            # The rows staged so far go with the transaction: nothing half-read is ever processed.
+            transaction.set_rollback(True)
+            failure = str(error)
+        else:
+            job.total, job.staged_at = total, now
+            job.save(update_fields=["total", "staged_at"])
+            return True
+    ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, error=failure, finished_at=now)
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    audit_record(actor=job.created_by, action="abonent.imports.job.failed", target=job, channel=Channel.SYSTEM,
+                 now=now, changes={"error": (None, failure)})
+    _notify_finished(job, now=now)
+    return False
 
 
 def _enqueue(job_id: int) -> None:
@@ -361,6 +389,8 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
     waiting and commits them together with the counters.
     """
     batch_rows = batch_rows or settings.IMPORT_BATCH_ROWS
+    if not _job_stage(job_id, now=clock()):
+        return ImportJob.objects.get(pk=job_id)
     with transaction.atomic():
         job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
@@ -388,7 +418,7 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
                 plans = checking.result()
                 spent["checking"] += time.monotonic() - moment
                 moment = time.monotonic()
-                written = _batch_write_safely(job_id, plans, labels=labels, now=clock())
+                written = _batch_write_safely(job_id, plans, labels=labels, clock=clock)
                 spent["writing"] += time.monotonic() - moment
                 if written is None:
                     return ImportJob.objects.get(pk=job_id)
@@ -425,32 +455,35 @@ def _pending(job_id: int, *, after: int, size: int) -> list[tuple[int, int, str]
                 .order_by("number").values_list("id", "number", "cells")[:size])
 
 
-def _batch_write_safely(job_id: int, plans: list, *, labels: dict, now: dt.datetime) -> int | None:
+def _batch_write_safely(job_id: int, plans: list, *, labels: dict, clock: Callable[[], dt.datetime]) -> int | None:
     """Write a batch; when it fails, write its rows one by one and reject (with a reason) the ones that fail.
 
     Return how many rows were handled, None when the job no longer runs.
     """
     try:
-        return _batch_write(job_id, plans, labels=labels, now=now)
+        return _batch_write(job_id, plans, labels=labels, clock=clock)
     except Exception:
         if len(plans) == 1:
             log.exception("import job %s: row %s could not be stored", job_id, plans[0][1].number)
-            return _row_fail(job_id, plans[0], now=now)
+            return _row_fail(job_id, plans[0], now=clock())
         log.exception("import job %s: a batch failed; its rows are tried one by one", job_id)
     handled = 0
     for item in plans:
         try:
-            done = _batch_write(job_id, [item], labels=labels, now=now)
+            done = _batch_write(job_id, [item], labels=labels, clock=clock)
         except Exception:
             log.exception("import job %s: row %s could not be stored", job_id, item[1].number)
-            done = _row_fail(job_id, item, now=now)
+            done = _row_fail(job_id, item, now=clock())
         if done is None:
             return None
         handled += done
     return handled
 
 
-def _batch_write(job_id: int, plans: list, *, labels: dict, now: dt.datetime) -> int | None:
+def _batch_write(job_id: int, plans: list, *, labels: dict, clock: Callable[[], dt.datetime]) -> int | None:
+    """Write one batch with its counters; the job's heartbeat is the moment the batch was done, so the rate
+    the progress bar shows is rows done over the time they took."""
+    now = clock()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
         if job.status != JobStatus.RUNNING:
@@ -462,7 +495,7 @@ def _batch_write(job_id: int, plans: list, *, labels: dict, now: dt.datetime) ->
             processing.import_lock()
             outcomes = processing.Batch(job=job, now=now, labels=labels).run(plans)
             processing.outcomes_store(outcomes)
-            _count(job, [o.status for o in outcomes.values()], now=now)
+            _count(job, [o.status for o in outcomes.values()], now=clock())
     return len(plans)
 
 
@@ -514,6 +547,11 @@ def job_url(job: ImportJob) -> str:
 
 def _notify_finished(job: ImportJob, *, now: dt.datetime) -> None:
     if job.created_by is None:
+        return
+    if job.status == JobStatus.FAILED:
+        title = format_lazy(gettext_lazy("Import {name} stopped: {error}"), name=job.filename, error=job.error)
+        notify(user=job.created_by, title=title, url=job_url(job), email_template="imports/email/job_failed",
+               context={"job_id": job.pk, "filename": job.filename, "error": job.error}, now=now)
         return
     title = format_lazy(gettext_lazy("Import {name} finished: {created} created, {updated} updated, {skipped} "
                                      "skipped, {rejected} rejected"), name=job.filename, created=job.created,

@@ -35,6 +35,13 @@ CACHE = 1 << 18  # distinct values remembered per kind: a 100,000-row file fits
 _PHONE_NOISE = str.maketrans("", "", " \u00a0-./()\t")
 
 
+@lru_cache(maxsize=300)
+def _dials_out_with_00(country: str) -> bool:
+    """Whether 00 starts an international number dialled from `country` (not in Russia, 8~10, or the US, 011)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(country)
+    return bool(metadata and metadata.international_prefix and re.fullmatch(metadata.international_prefix, "00"))
+
+
 def _phone_fast(raw: str, country: str) -> str | None:
     """E.164 for plainly written numbers (+420 601 123 456, 601123456, 0721 234 567), None when unsure.
 
@@ -44,7 +51,7 @@ def _phone_fast(raw: str, country: str) -> str | None:
     if digits.startswith("+"):
         digits = digits[1:]
         international = True
-    elif digits.startswith("00"):
+    elif digits.startswith("00") and _dials_out_with_00(country):
         digits = digits[2:]
         international = True
     else:

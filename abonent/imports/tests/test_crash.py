@@ -117,7 +117,7 @@ def test_a_worker_killed_in_the_middle_of_a_job_finishes_it_after_a_restart_with
     line = json.loads(abonent("import", "customers", str(customers_file(tmp_path / "c.csv")), "--country", "CZ",
                               "--match-on", "email", env=env).stdout)
     job = line["job"]
-    assert (line["status"], line["total"]) == ("queued", ROWS)
+    assert line["status"] == "queued"
 
     def processed() -> int:
         return database.query(f"SELECT processed FROM imports_importjob WHERE id = {job}")[0][0]  # noqa: S608
@@ -132,6 +132,7 @@ def test_a_worker_killed_in_the_middle_of_a_job_finishes_it_after_a_restart_with
     done_at_kill = processed()
     status = database.query(f"SELECT status FROM imports_importjob WHERE id = {job}")[0][0]  # noqa: S608
     assert status == "running", log.read_text()
+    assert database.query(f"SELECT total FROM imports_importjob WHERE id = {job}")[0][0] == ROWS  # noqa: S608
     assert 0 < done_at_kill < ROWS, "the job should have been killed half way; make ROWS larger"
 
     second = worker(env, log)

@@ -13,11 +13,12 @@ from abonent.imports.services import (
     ImportRefused,
     job_configure,
     job_create,
+    job_run,
     job_start,
     jobs_resume,
     mapping_template_save,
 )
-from abonent.imports.tests.factories import NOW, csv_file, imported, xlsx_file
+from abonent.imports.tests.factories import NOW, clock, csv_file, imported, xlsx_file
 
 HEADER = ["Name", "E-mail", "Phone", "Note"]
 
@@ -159,14 +160,45 @@ def test_xlsx_files_import_like_csv(db, tmp_path):
     assert (jana.tax_id, jana.phone) == ("00006947", "+420601123456")
 
 
-def test_staging_a_job_twice_is_refused(db, tmp_path):
-    job = job_create(source=csv_file(tmp_path / "c.csv", [HEADER, ["Jana", "", "", ""]]), by=None, now=NOW)
+def test_starting_queues_the_job_at_once_and_the_worker_reads_the_rows_then_a_second_start_is_refused(db, tmp_path):
+    job = job_create(source=csv_file(tmp_path / "c.csv", [HEADER, ["Jana", "", "", ""], ["Petr", "", "", ""]]),
+                     by=None, now=NOW)
     job_configure(job=job, mapping=job.mapping, by=None, country_default="CZ")
-    job_start(job=job, by=None, now=NOW)
+    job = job_start(job=job, by=None, now=NOW)
 
+    assert (job.status, job.total, job.rows.count()) == (JobStatus.QUEUED, 0, 0)  # the upload does not wait
     with pytest.raises(ImportRefused, match="already started"):
         job_start(job=job, by=None, now=NOW)
-    assert job.rows.count() == 1
+
+    job = job_run(job_id=job.pk, clock=clock())
+    assert (job.status, job.total, job.created, job.rows.count()) == (JobStatus.DONE, 2, 2, 2)
+    assert job.staged_at is not None
+    job_run(job_id=job.pk, clock=clock())  # run again (a resumed task): nothing is read twice
+    assert job.rows.count() == 2
+
+
+def test_a_file_that_breaks_while_the_worker_reads_it_fails_the_job_with_the_reason_and_stores_nothing(
+        db, tmp_path, monkeypatch, make_user):
+    from abonent.imports import services
+    from abonent.notifications.models import Notification
+
+    manager = make_user("manager", language="en")
+    job = job_create(source=csv_file(tmp_path / "c.csv", [HEADER, ["Jana", "", "", ""], ["Petr", "", "", ""]]),
+                     by=manager, now=NOW)
+    job_configure(job=job, mapping=job.mapping, by=manager, country_default="CZ")
+    job_start(job=job, by=manager, now=NOW)
+
+    def broken(path, shape):
+        yield 2, ["Jana", "", "", ""]
+        raise ImportFileError("The file cannot be read as CSV: line 3 is cut short.")
+
+    monkeypatch.setattr(services, "records", broken)
+    job = job_run(job_id=job.pk, clock=clock())
+
+    assert (job.status, job.error) == (JobStatus.FAILED, "The file cannot be read as CSV: line 3 is cut short.")
+    assert job.rows.count() == 0 and Party.objects.count() == 0
+    assert Notification.objects.get(user=manager).title == (
+        "Import c.csv stopped: The file cannot be read as CSV: line 3 is cut short.")
 
 
 def test_unfinished_jobs_are_queued_again(db, tmp_path, monkeypatch):
