@@ -21,10 +21,12 @@ pays a different customer, so each line has one right answer. The last line prin
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import json
 import os
 import platform
+import pstats
 import random
 import shutil
 import sys
@@ -188,6 +190,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="a cProfile of the import on stderr")
     args = parser.parse_args()
     if args.lines > args.customers:
         raise SystemExit("each line pays a different customer: --lines must not exceed --customers")
@@ -220,7 +223,13 @@ def main() -> None:
         print(f"importing and matching {args.lines:,} lines", file=sys.stderr, flush=True)
         load_before = os.getloadavg()
         t0, c0 = time.perf_counter(), time.process_time()
+        profile = cProfile.Profile() if args.profile else None
+        if profile:
+            profile.enable()
         result = statement_import(data=data, filename="bench.xml", by=None, channel=Channel.IMPORT, now=now)
+        if profile:
+            profile.disable()
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(50)
         seconds = round(time.perf_counter() - t0, 2)
         # CPU time of this process alone (the database server's is not in it): what a busy machine distorts least.
         cpu_seconds = round(time.process_time() - c0, 2)

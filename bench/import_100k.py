@@ -8,15 +8,15 @@ It builds its own database (SQLite: a file in the temporary directory; PostgreSQ
 (CZ, PL, RO and RU customers; 16 columns; about 2 % invalid rows and 1 % repeated customers), starts a real
 worker (`abonent run_huey`) and then, timed:
 
-- accept: `job_create` (store and sniff the file) + `job_configure` + `job_start` (stage every row, queue the
-  job): what a user waits for after the upload;
-- total: from the upload until the worker has finished the job.
+- accept: `job_create` (store and sniff the file) + `job_configure` + `job_start` (queue the job): what a user
+  waits for after the upload;
+- total: from the upload until the worker has read every row into the database and finished the job.
 
 worker_cpu_seconds is the CPU time the worker (and its helpers) used for the job: on a busy machine it says
 what the job costs better than the elapsed time does.
 
 peak_mb is the highest resident memory of the worker with its row-checking helper processes (their peaks
-added), or of this process (which stages the rows), whichever is higher. The last line printed is one JSON
+added), or of this process (which generates the file), whichever is higher. The last line printed is one JSON
 object; see docs/benchmarks.md.
 """
 
@@ -329,7 +329,7 @@ def main() -> None:
                                match_on=["tax_id", "email"], on_duplicate="update")
         job = services.job_start(job=job, by=manager, now=timezone.now())
         accepted = time.monotonic() - began
-        print(f"accepted in {accepted:.2f} s: {job.total} rows staged, mapping {job.mapping}", file=sys.stderr)
+        print(f"accepted in {accepted:.2f} s, mapping {job.mapping}", file=sys.stderr)
         while True:
             time.sleep(0.1)
             job = ImportJob.objects.get(pk=job.pk)
@@ -349,7 +349,7 @@ def main() -> None:
         "database": vendor, "rows": args.rows, "accept_seconds": round(accepted, 2), "total_seconds": round(total, 2),
         "rows_per_second": round(job.total / total),
         "peak_mb": round(max(worker_peak + sum(helper_peaks), own_peak)), "worker_peak_mb": round(worker_peak),
-        "helper_peak_mb": [round(p) for p in helper_peaks], "staging_peak_mb": round(own_peak), "total": job.total,
+        "helper_peak_mb": [round(p) for p in helper_peaks], "bench_process_peak_mb": round(own_peak), "total": job.total,
         "created": job.created, "updated": job.updated, "skipped": job.skipped, "rejected": job.rejected,
         "worker_cpu_seconds": round(worker_cpu, 1), "status": job.status, "invalid_made": made["invalid"],
         "repeated_made": made["repeated"],

@@ -241,6 +241,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
+    from abonent.core.runtime import heap_freeze
+
     try:
         call_command("migrate", verbosity=0, interactive=False)
         manager, reps = create_staff()
@@ -254,6 +256,8 @@ def main() -> None:
                       staff=[r.pk for r in reps], seed=args.seed)
         load_seconds = round(time.perf_counter() - t0, 1)
         analyze(vendor, url)
+        # As each web worker does once it has loaded (abonent/wsgi.py).
+        heap_freeze()
         print("measuring", file=sys.stderr, flush=True)
         load_before = os.getloadavg()
         results = measure_list(manager, requests=args.requests, seed=args.seed)

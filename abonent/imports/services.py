@@ -310,10 +310,14 @@ def job_configure(
     if not rules["country_default"] and "country" not in keys:
         raise ImportRefused(_("Choose a default country, or map a column to the country: phone numbers and "
                               "tax IDs are read by country."))
+    changes = {field: (getattr(job, field), value) for field, value in rules.items() if getattr(job, field) != value}
     for field, value in rules.items():
         setattr(job, field, value)
     job.template = template
     job.save(update_fields=[*rules, "template"])
+    if changes:
+        audit_record(actor=_user(by), action="abonent.imports.job.configured", target=job, channel=_channel(by),
+                     now=timezone.now(), changes=changes)
     return job
 
 

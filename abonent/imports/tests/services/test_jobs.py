@@ -213,3 +213,17 @@ def test_unfinished_jobs_are_queued_again(db, tmp_path, monkeypatch):
     assert jobs_resume(now=NOW.replace(hour=NOW.hour + 1)) == [job.pk]
     assert jobs_resume(now=NOW, stale_after=None) == [job.pk]
     assert queued == [job.pk, job.pk]
+
+
+def test_configuring_a_job_is_audited_with_the_old_and_new_rules(db, tmp_path, make_user):
+    from abonent.core.models import AuditEntry
+
+    manager = make_user("manager")
+    job = job_create(source=csv_file(tmp_path / "c.csv", [HEADER, ["Jana", "", "", ""]]), by=manager, now=NOW)
+    job_configure(job=job, mapping={"Name": "name"}, by=manager, country_default="PL", on_duplicate="skip")
+
+    entry = AuditEntry.objects.get(action="abonent.imports.job.configured")
+    assert entry.actor == manager
+    assert entry.changes["country_default"] == ["", "PL"]
+    assert entry.changes["on_duplicate"] == ["update", "skip"]
+    assert entry.changes["mapping"][1] == {"Name": "name"}
