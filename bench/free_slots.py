@@ -199,7 +199,7 @@ def profile_search(party_id: int, days: list[dt.date]) -> None:
     from abonent.customers.models import Party
 
     party = Party.objects.get(pk=party_id)
-    search = dict(party=party, date_from=days[0], date_to=days[-1], duration=dt.timedelta(hours=1))
+    search = {"party": party, "date_from": days[0], "date_to": days[-1], "duration": dt.timedelta(hours=1)}
     free_slots(**search, now=timezone.now())  # warm: imports, caches
     with cProfile.Profile() as profile:
         for _ in range(5):
