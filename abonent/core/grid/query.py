@@ -10,6 +10,7 @@ asks for exact counts.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import operator
 from dataclasses import dataclass, field
@@ -231,6 +232,11 @@ def group_counts(queryset: QuerySet, lookups: list[str], *, exact_limit: int, sa
         return list(rows.order_by().values_list(*lookups).annotate(n=Count("*")).order_by())
 
     windows = None if exact else _sample_windows(queryset, sample=sample, exact_limit=exact_limit)
+    if windows is not None and (planned := _planned_rows(queryset)) is not None and planned <= exact_limit \
+            and not count_capped(queryset, exact_limit)[1]:
+        # The planner expected few rows, and counting up to the limit (bounded work) confirmed it: cheaper
+        # than a sample that would then be thrown away.
+        windows = None
     if windows is None:
         return grouped(queryset), False
     condition, fraction = windows
@@ -247,6 +253,20 @@ def group_counts(queryset: QuerySet, lookups: list[str], *, exact_limit: int, sa
     if sum(n for *_values, n in sampled) / fraction <= exact_limit:
         return grouped(queryset), False  # few rows pass the filters: counting them all is cheap
     return [(*values, n / fraction) for *values, n in sampled], True
+
+
+def _planned_rows(queryset: QuerySet) -> float | None:
+    """How many rows PostgreSQL's planner expects the queryset to give (planned, not run); None elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _sample_windows(queryset: QuerySet, *, sample: int, exact_limit: int) -> tuple[Q, float] | None:

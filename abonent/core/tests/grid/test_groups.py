@@ -1,3 +1,7 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from abonent.core.grid.query import list_page
 from abonent.core.models import Channel
 from abonent.core.tests.factories import AuditEntryFactory
@@ -142,3 +146,19 @@ def test_estimates_are_rounded_to_two_significant_digits():
     from abonent.core.grid.query import about
 
     assert [about(n) for n in (0.4, 37.2, 99.6, 1234, 569_874, 1_000_400)] == [1, 37, 100, 1200, 570_000, 1_000_000]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_on_postgresql_few_filtered_rows_are_counted_without_a_sample_first(make_user):
+    user = make_user()
+    AuditEntryFactory.create_batch(36, channel=Channel.IMPORT, action="import.done")
+    AuditEntryFactory.create_batch(4, channel=Channel.UI, action="ui.done")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_auditentry")
+
+    with CaptureQueriesContext(connection) as captured:
+        page = list_page(state_of("group=channel&q=ui.", user=user, list_spec=SAMPLED))
+
+    assert tree(page) == [("User interface", 4, [])]
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not any('"id" >=' in sql for sql in counts)  # no sample windows of ids were read
