@@ -14,7 +14,6 @@ whose changes name the items it paid; the one-by-one services write one entry pe
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from abonent.billing.models import Allocation, ExpectedPayment, Payment, PaymentSource
 from abonent.billing.services import BillingError, item_status
+from abonent.core import bulk
 from abonent.core.models import AuditEntry, Channel
 from abonent.core.services import period_assert_open
 from abonent.customers.models import Party
@@ -55,54 +55,26 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _array_type(field: models.Field) -> str:
-    kind = field.db_type(connection) or "text"
-    return "text" if kind == "jsonb" else kind
-
-
-def _column_values(fields: list[models.Field], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    """Per column, the rows' values for PostgreSQL: as they are (psycopg adapts Decimal, dates, aware
-    datetimes, ids and text itself; Django's per-value preparation costs more than the insert), JSON as
-    text cast back in the query."""
-    columns = []
-    for index, field in enumerate(fields):
-        if isinstance(field, models.JSONField):
-            columns.append([json.dumps(row[index]) for row in rows])
-        else:
-            columns.append([row[index] for row in rows])
-    return columns
-
-
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *,
                 returning: bool = False) -> list[int]:
     """Insert rows (values in the order of `fields`) in a few statements; the new ids, in order, when `returning`.
 
-    PostgreSQL: the ids are taken from the table's sequence first, then every row goes in one
-    INSERT ... SELECT FROM unnest(one array per column). SQLite: multi-row INSERT ... RETURNING.
+    PostgreSQL: the ids are taken from the table's sequence first, then every row goes in through COPY
+    (`core.bulk`). SQLite: multi-row INSERT ... RETURNING.
     """
     if not rows:
         return []
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     table = _quoted(meta.db_table)
+    if connection.vendor == "postgresql":
+        ids = bulk.ids_reserve(model, len(rows)) if returning else []
+        names = [f.column for f in columns]
+        if returning:
+            names, rows = [meta.pk.column, *names], [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        bulk.rows_insert(model, names, rows)
+        return ids
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids: list[int] = []
-            if returning:
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [meta.db_table, meta.pk.column, len(rows)])
-                ids = [row[0] for row in cursor.fetchall()]
-                columns = [meta.pk, *columns]
-                rows = [[pk, *row] for pk, row in zip(ids, rows, strict=True)]
-            names = [f"c{i}" for i in range(len(columns))]
-            picked = ", ".join(f"u.{n}::jsonb" if isinstance(f, models.JSONField) else f"u.{n}"
-                               for n, f in zip(names, columns, strict=True))
-            arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in columns)
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(_quoted(f.column) for f in columns)}) "  # noqa: S608 - quoted names
-                f"SELECT {picked} FROM unnest({arrays}) AS u({', '.join(names)})",
-                _column_values(columns, rows))
-            return ids
         head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model, quoted
             table, ", ".join(_quoted(f.column) for f in columns))
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -122,26 +94,20 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 def rows_update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Any]) -> None:
     """Save `fields` of many rows (objects with those attributes and `pk`) in one statement (PostgreSQL:
-    UPDATE ... FROM unnest) or prepared UPDATEs sent together (SQLite). Django's bulk_update builds a CASE
-    per row and field: seconds for thousands.
+    copied to a temporary table, then one UPDATE ... FROM it) or prepared UPDATEs sent together (SQLite).
+    Django's bulk_update builds a CASE per row and field: seconds for thousands.
     """
     rows = list(rows)
     if not rows:
         return
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    if connection.vendor == "postgresql":
+        bulk.rows_update(model, [f.column for f in columns],
+                         [(row.pk, *(getattr(row, f.attname) for f in columns)) for row in rows])
+        return
     table = _quoted(meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            everything = [meta.pk, *columns]
-            names = [f"c{i}" for i in range(len(everything))]
-            values = [[row.pk, *(getattr(row, f.attname) for f in columns)] for row in rows]
-            assigned = ", ".join(f"{_quoted(f.column)} = u.{n}" for f, n in zip(columns, names[1:], strict=True))
-            arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in everything)
-            cursor.execute(
-                f"UPDATE {table} SET {assigned} FROM unnest({arrays}) AS u({', '.join(names)}) "  # noqa: S608
-                f"WHERE {table}.{_quoted(meta.pk.column)} = u.c0", _column_values(everything, values))
-            return
         sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, quoted
             table, ", ".join(f"{_quoted(f.column)} = %s" for f in columns), _quoted(meta.pk.column))
         cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns]

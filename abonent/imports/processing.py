@@ -29,6 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from abonent.core.bulk import ids_reserve, is_postgres, rows_insert, rows_update
 from abonent.core.models import AuditEntry, Channel
 from abonent.customers.activity_services import note_sanitise
 from abonent.customers.models import (
@@ -45,7 +46,6 @@ from abonent.customers.models import (
     Tag,
 )
 from abonent.customers.tracking import untracked_fields
-from abonent.imports.bulk import ids_reserve, is_postgres, rows_insert, rows_update
 from abonent.imports.cleaning import RowPlan
 from abonent.imports.models import ImportJob, ImportRow, MatchKey, OnDuplicate, RowStatus
 

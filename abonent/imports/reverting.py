@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from abonent.core.bulk import rows_insert
 from abonent.core.models import AuditEntry, Channel
 from abonent.customers.models import (
     Address,
@@ -22,7 +23,6 @@ from abonent.customers.models import (
     StageChange,
     Tag,
 )
-from abonent.imports.bulk import rows_insert
 from abonent.imports.models import ImportJob, ImportRow, RowStatus
 
 DELETE_CHUNK = 1000

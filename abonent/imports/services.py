@@ -28,11 +28,11 @@ from django.utils.text import format_lazy, get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from abonent.core.bulk import rows_insert
 from abonent.core.models import Channel
 from abonent.core.roles import ADMIN_ROLES, Access
 from abonent.core.services import AbonentError, audit_record
 from abonent.imports import parallel, processing
-from abonent.imports.bulk import rows_insert
 from abonent.imports.cleaning import RowCleaner
 from abonent.imports.fields import field_keys, mapping_auto
 from abonent.imports.models import (
