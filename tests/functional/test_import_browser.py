@@ -112,10 +112,16 @@ def test_the_progress_moves_by_itself_and_stops_when_the_job_ends(page, shot, tr
     manager = UserFactory(role=Role.MANAGER, username="manager", language="en")
     now = timezone.now()
     job = ImportJob.objects.create(kind="customers", format="csv", filename="big.csv", created_by=manager,
-                                   created_at=now, started_at=now, heartbeat_at=now, status=JobStatus.RUNNING,
-                                   total=1000, processed=100, created=100)
+                                   created_at=now, status=JobStatus.QUEUED)
     sign_in(page, "manager")
     page.goto(f"/imports/{job.pk}/progress/")
+    # the worker has not read the file yet: no "0 of 0 rows"
+    expect(page.get_by_text("The worker is reading the file…")).to_be_visible()
+    expect(page.locator("#rows-done")).to_have_count(0)
+    shot("reading")
+
+    ImportJob.objects.filter(pk=job.pk).update(started_at=now, heartbeat_at=now, staged_at=now,
+                                               status=JobStatus.RUNNING, total=1000, processed=100, created=100)
     expect(page.locator("#rows-done")).to_have_text("100 of 1,000 rows")
     expect(page.locator("#close-note")).to_be_visible()
     shot("running")
