@@ -58,6 +58,8 @@ def _phone_fast(raw: str, country: str) -> str | None:
         international = False
     if not digits.isdigit() or not 6 <= len(digits) <= 15:
         return None
+    if international and digits.startswith("0"):
+        return None  # no country code starts with 0: the full parse says why the number is wrong
     if international:
         for size in (1, 2, 3):
             code = int(digits[:size])

@@ -130,3 +130,9 @@ def test_a_cell_with_several_values_or_a_json_list_gives_each_value():
 def test_the_quote_an_export_puts_before_a_formula_is_dropped_again():
     assert undefuse("'=HYPERLINK(\"x\")") == '=HYPERLINK("x")'
     assert undefuse("'quoted") == "'quoted"
+
+
+@pytest.mark.parametrize(("raw", "country"), [("+0537000000", "CZ"), ("0021310000000", "RU")])
+def test_the_short_path_leaves_odd_international_forms_to_the_library(raw, country):
+    # Found by the property test: no country code starts with 0; Russia dials abroad with 8~10, not 00.
+    assert _phone_fast(raw, country) is None
