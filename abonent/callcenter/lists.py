@@ -28,6 +28,7 @@ from abonent.callcenter.models import (
 )
 from abonent.callcenter.selectors import OVERDUE, UNTOUCHED, warning_annotation
 from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Related, Search, Values
+from abonent.core.request_memo import request_memo
 from abonent.core.roles import Role
 from abonent.customers.lists import CUSTOMERS, country_name, phone_digits, rep_name, short_date
 from abonent.customers.models import CallCenterStatus, Party, label_in
@@ -249,8 +250,9 @@ def party_names(values: list[str]) -> dict[str, str]:
 
 
 def request_rows() -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.annotate(
-        warning=warning_annotation(now=timezone.now(), settings=RequestSettings.load()))
+    # The page asks for the rows three times (the page, its count, the group tree): the settings are read once.
+    options = request_memo("callcenter.settings", RequestSettings.load)
+    return ServiceRequest.objects.annotate(warning=warning_annotation(now=timezone.now(), settings=options))
 
 
 WARNINGS = {OVERDUE: _("⚠ Planned finish passed"), UNTOUCHED: _("⚠ Untouched")}

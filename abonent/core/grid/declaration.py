@@ -18,6 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from abonent.core.request_memo import request_memo
+
 # The URL value that stands for "no value" in a choice filter: customers without a sales rep.
 NONE = "none"
 
@@ -249,7 +251,9 @@ class Related(Choice):
 
     def load_choices(self) -> list[tuple[str, str]]:
         assert self.queryset is not None, f"Related filter {self.key} needs a queryset"
-        loaded = [(str(obj.pk), self.label_of(obj)) for obj in self.queryset()]
+        # Lists share choice querysets (staff for the agent, the taker, the verifier): read once per request.
+        records = request_memo(("grid.related", self.queryset), lambda: list(self.queryset()))
+        loaded = [(str(obj.pk), self.label_of(obj)) for obj in records]
         if self.none_label is not None:
             loaded.append((NONE, str(self.none_label)))
         return loaded
