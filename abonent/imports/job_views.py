@@ -99,8 +99,9 @@ def job_revert_page(request: HttpRequest, pk: int) -> HttpResponse:
         except AbonentError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The import is reverted: the customers it created are deleted and the "
-                                        "fields it changed have their old values back."))
+            messages.success(request, _("The import is being reverted on the server: the customers it created "
+                                        "are deleted and the fields it changed get their old values back. You "
+                                        "get a notification when it is done."))
         return redirect("imports:job", job.pk)
     if job.status != JobStatus.DONE:
         messages.error(request, _("Only a finished import can be reverted."))

@@ -19,6 +19,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    REVERTING = "reverting", _("Being reverted")
     REVERTED = "reverted", _("Reverted")
 
 
@@ -147,7 +148,8 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.REVERTED)
+        """Whether its rows are all done (a job being reverted has finished importing)."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.REVERTING, JobStatus.REVERTED)
 
 
 class RowStatus(models.TextChoices):

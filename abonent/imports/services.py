@@ -588,21 +588,60 @@ def jobs_resume(*, now: dt.datetime, stale_after: dt.timedelta | None = dt.timed
 
 
 def job_revert(*, job: ImportJob, by: Any, now: dt.datetime) -> ImportJob:
-    """Undo a finished job (administrators only): delete the customers it created and restore the fields it
-    changed to their old values, unless someone changed them again since.
+    """Ask for a finished job to be undone (administrators only) and return at once: the worker deletes the
+    customers it created and restores the fields it changed to their old values, unless someone changed them
+    again since (`job_revert_run`; a big job takes a minute, longer than a web request may).
     """
-    from abonent.imports.reverting import rows_revert
-
     if getattr(by, "role", None) not in ADMIN_ROLES:
         raise ImportRefused(_("Only an administrator may revert an import."))
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != JobStatus.DONE:
             raise ImportRefused(_("Only a finished import can be reverted."))
-        processing.import_lock()  # no batch of another import matches a customer being deleted
-        summary = rows_revert(job=job, by=by, now=now)
-        job.status, job.reverted_at, job.reverted_by = JobStatus.REVERTED, now, by
-        job.save(update_fields=["status", "reverted_at", "reverted_by"])
-        audit_record(actor=by, action="abonent.imports.job.reverted", target=job, channel=Channel.UI, now=now,
-                     changes={k: (None, v) for k, v in summary.items()})
+        job.status, job.reverted_by = JobStatus.REVERTING, by
+        job.save(update_fields=["status", "reverted_by"])
+        audit_record(actor=by, action="abonent.imports.job.revert_asked", target=job, channel=_channel(by),
+                     now=now, changes={"status": (JobStatus.DONE.value, JobStatus.REVERTING.value)})
+        transaction.on_commit(lambda: _enqueue_revert(job.pk))
     return job
+
+
+def _enqueue_revert(job_id: int) -> None:
+    from abonent.imports.tasks import import_job_revert
+
+    import_job_revert(job_id)
+
+
+def job_revert_run(*, job_id: int, now: dt.datetime) -> ImportJob:
+    """Revert a job an administrator asked to revert (worker only): all of it in one transaction, so a worker
+    stopped half way leaves the job as it was, waiting to be reverted again."""
+    from abonent.imports.reverting import rows_revert
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("reverted_by").get(pk=job_id)
+        if job.status != JobStatus.REVERTING:
+            return job
+        processing.import_lock()  # no batch of another import matches a customer being deleted
+        summary = rows_revert(job=job, by=job.reverted_by, now=now)
+        job.status, job.reverted_at = JobStatus.REVERTED, now
+        job.save(update_fields=["status", "reverted_at"])
+        audit_record(actor=job.reverted_by, action="abonent.imports.job.reverted", target=job,
+                     channel=Channel.SYSTEM, now=now, changes={k: (None, v) for k, v in summary.items()})
+        transaction.on_commit(lambda: _notify_reverted(job, summary, now=now))
+    return job
+
+
+def _notify_reverted(job: ImportJob, summary: dict[str, int], *, now: dt.datetime) -> None:
+    if job.reverted_by is None:
+        return
+    title = format_lazy(gettext_lazy("Import {name} reverted (customers deleted: {deleted}, restored: {restored})"),
+                        name=job.filename, deleted=summary["deleted"], restored=summary["restored"])
+    notify(user=job.reverted_by, title=title, url=job_url(job), now=now)
+
+
+def jobs_revert_resume() -> list[int]:
+    """Queue again the reverts a stopped worker left (a worker starting calls this)."""
+    ids = list(ImportJob.objects.filter(status=JobStatus.REVERTING).order_by("id").values_list("id", flat=True))
+    for job_id in ids:
+        _enqueue_revert(job_id)
+    return ids

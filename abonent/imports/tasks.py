@@ -14,6 +14,11 @@ def import_job_run(job_id: int) -> None:
     services.job_run(job_id=job_id)
 
 
+@db_task()
+def import_job_revert(job_id: int) -> None:
+    services.job_revert_run(job_id=job_id, now=timezone.now())
+
+
 @db_periodic_task(crontab(minute="*"))
 def import_jobs_resume() -> None:
     services.jobs_resume(now=timezone.now())
@@ -27,5 +32,6 @@ def import_jobs_resume_at_start() -> None:
 
     try:
         services.jobs_resume(now=timezone.now(), stale_after=None)
+        services.jobs_revert_resume()
     finally:
         close_old_connections()

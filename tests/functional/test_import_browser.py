@@ -89,6 +89,14 @@ def test_an_administrator_imports_a_file_and_downloads_the_rejected_rows(page, s
     assert MappingTemplate.objects.get().name == "Czech shop"
     assert Party.objects.filter(last_name__in=["Nováková", "Dvořák", "Černá"]).count() == 3
 
+    # while the worker reverts it, the job's page says so (tests run the worker's task at once, so the
+    # state is set here to be seen)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.REVERTING, reverted_by=job.created_by)
+    page.reload()
+    expect(page.locator("#job-status-badge")).to_have_text("Being reverted")
+    expect(page.locator("#reverting")).to_be_visible()
+    shot("reverting")
+
 
 def test_a_junk_file_is_refused_on_the_form(page, shot, tmp_path, settings, transactional_db):
     settings.MEDIA_ROOT = tmp_path / "media"

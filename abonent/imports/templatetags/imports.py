@@ -14,7 +14,8 @@ register = template.Library()
 
 STATUS_COLOURS = {
     JobStatus.NEW: "secondary", JobStatus.QUEUED: "info", JobStatus.RUNNING: "primary",
-    JobStatus.DONE: "success", JobStatus.FAILED: "danger", JobStatus.REVERTED: "warning",
+    JobStatus.DONE: "success", JobStatus.FAILED: "danger", JobStatus.REVERTING: "warning",
+    JobStatus.REVERTED: "warning",
     RowStatus.PENDING: "secondary", RowStatus.CREATED: "success", RowStatus.UPDATED: "primary",
     RowStatus.SKIPPED: "secondary", RowStatus.REJECTED: "danger",
 }

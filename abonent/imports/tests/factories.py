@@ -13,7 +13,7 @@ import factory
 from django.utils import timezone
 
 from abonent.imports.models import ImportJob, MappingTemplate
-from abonent.imports.services import job_configure, job_create, job_run, job_start
+from abonent.imports.services import job_configure, job_create, job_revert, job_revert_run, job_run, job_start
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 CRM_EXPORTS = Path(__file__).resolve().parents[4] / "shared" / "data" / "crm_exports"
@@ -76,3 +76,9 @@ class MappingTemplateFactory(factory.django.DjangoModelFactory):
     mapping = factory.LazyFunction(dict)
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyFunction(timezone.now)
+
+
+def reverted(job: ImportJob, *, by: Any, now: dt.datetime = NOW) -> ImportJob:
+    """Ask for a revert and run it, as the worker would."""
+    job = job_revert(job=job, by=by, now=now)
+    return job_revert_run(job_id=job.pk, now=now)

@@ -135,7 +135,8 @@ class Command(BaseCommand):
     def handle_revert(self, options: dict[str, Any]) -> None:
         by = self._user(options["user"])
         job = services.job_revert(job=self._job(options["job"]), by=by, now=timezone.now())
-        self.stdout.write(job_line(job))
+        # The command waits: it reverts here (a worker picking up the same request later finds nothing to do).
+        self.stdout.write(job_line(services.job_revert_run(job_id=job.pk, now=timezone.now())))
 
     # --- helpers ----------------------------------------------------------------------------------------
 

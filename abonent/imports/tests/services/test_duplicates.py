@@ -164,8 +164,7 @@ def test_a_merged_duplicate_is_not_matched(db, tmp_path, make_user):
 
 def test_an_update_that_moves_the_stage_records_the_move_and_a_revert_takes_it_back(db, tmp_path, make_user):
     from abonent.customers.models import StageChange
-    from abonent.imports.services import job_revert
-    from abonent.imports.tests.factories import NOW
+    from abonent.imports.tests.factories import reverted
 
     jana = existing()
     path = csv_file(tmp_path / "c.csv", [["E-mail", "Stage", "Note"], ["jana@example.cz", "customer", "Signed."]])
@@ -178,7 +177,7 @@ def test_an_update_that_moves_the_stage_records_the_move_and_a_revert_takes_it_b
     assert (move.from_stage, move.to_stage, move.reason) == ("prospect", "customer", f"import job {job.pk}")
     assert jana.notes.get().body == "<p>Signed.</p>"
 
-    job_revert(job=job, by=make_user("administrator"), now=NOW)
+    reverted(job, by=make_user("administrator"))
 
     jana.refresh_from_db()
     assert jana.stage == "prospect"

@@ -5,8 +5,8 @@ from abonent.customers.models import Address, ContactPoint, Party, Tag
 from abonent.customers.services import party_update
 from abonent.customers.tests.factories import person
 from abonent.imports.models import JobStatus
-from abonent.imports.services import ImportRefused, job_revert
-from abonent.imports.tests.factories import NOW, csv_file, imported
+from abonent.imports.services import ImportRefused, job_revert, job_revert_run, jobs_revert_resume
+from abonent.imports.tests.factories import NOW, csv_file, imported, reverted
 
 HEADER = ["Name", "E-mail", "Phone", "City", "Street", "Tags"]
 
@@ -28,7 +28,7 @@ def test_an_administrator_reverts_a_job_created_customers_go_and_updated_fields_
     assert (job.created, job.updated) == (2, 1)
     admin = make_user("administrator")
 
-    job = job_revert(job=job, by=admin, now=NOW)
+    job = reverted(job, by=admin)
 
     assert (job.status, job.reverted_by) == (JobStatus.REVERTED, admin)
     assert list(Party.objects.all()) == [jana]
@@ -49,7 +49,7 @@ def test_a_field_someone_changed_after_the_import_keeps_their_value(job_and_jana
     job, jana = job_and_jana
     party_update(party=Party.objects.get(pk=jana.pk), by=make_user(), values={"name": "Jana Veliká"})
 
-    job_revert(job=job, by=make_user("administrator"), now=NOW)
+    reverted(job, by=make_user("administrator"))
 
     jana.refresh_from_db()
     assert jana.name == "Jana Veliká"
@@ -67,7 +67,32 @@ def test_only_an_administrator_may_revert(job_and_jana, make_user, role):
 def test_a_job_is_reverted_once(job_and_jana, make_user):
     job, _jana = job_and_jana
     admin = make_user("administrator")
-    job_revert(job=job, by=admin, now=NOW)
+    reverted(job, by=admin)
 
     with pytest.raises(ImportRefused, match="Only a finished import"):
         job_revert(job=job, by=admin, now=NOW)
+
+
+def test_asking_returns_at_once_and_the_worker_reverts_then_tells_the_administrator(job_and_jana, make_user,
+                                                                                    monkeypatch):
+    from abonent.notifications.models import Notification
+
+    job, _jana = job_and_jana
+    admin = make_user("administrator")
+    queued = []
+    monkeypatch.setattr("abonent.imports.services._enqueue_revert", queued.append)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+        job = job_revert(job=job, by=admin, now=NOW)
+
+    assert (job.status, queued, Party.objects.count()) == (JobStatus.REVERTING, [job.pk], 3)  # nothing undone yet
+    assert jobs_revert_resume() == [job.pk]  # a worker starting picks it up again
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+        job = job_revert_run(job_id=job.pk, now=NOW)
+
+    assert job.status == JobStatus.REVERTED and Party.objects.count() == 1
+    assert Notification.objects.get(user=admin).title == "Import c.csv reverted (customers deleted: 2, restored: 1)"
+    assert job_revert_run(job_id=job.pk, now=NOW).status == JobStatus.REVERTED  # run twice: nothing more

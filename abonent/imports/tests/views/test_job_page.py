@@ -81,14 +81,15 @@ def test_the_rows_page_turns_its_pages_by_row_number(client_as, tmp_path, django
     assert len(customer_links(second)) == 10 and "Jan59" in second and 'rel="next"' not in second
 
 
-def test_an_administrator_reverts_an_import_after_confirming(finished):
+def test_an_administrator_reverts_an_import_after_confirming(finished, django_capture_on_commit_callbacks):
     client, job = finished
 
     confirm = client.get(f"/imports/{job.pk}/revert/").content.decode()
-    response = client.post(f"/imports/{job.pk}/revert/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs at once in tests
+        response = client.post(f"/imports/{job.pk}/revert/", follow=True)
 
     assert "The 3 customers it created are deleted." in confirm
-    assert "The import is reverted" in response.content.decode()
+    assert "The import is being reverted on the server" in response.content.decode()
     job.refresh_from_db()
     assert job.status == JobStatus.REVERTED and job.reverted_by == client.user
     assert not Party.objects.filter(last_name__in=["Nováková", "Dvořák", "Černá"]).exists()
@@ -101,6 +102,16 @@ def test_a_manager_cannot_revert(client_as, customers_csv, django_capture_on_com
     assert client.post(f"/imports/{job.pk}/revert/").status_code == 403
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and Party.objects.count() == 3
+
+
+def test_a_job_being_reverted_says_so(finished):
+    client, job = finished
+    client.post(f"/imports/{job.pk}/revert/")  # the worker has not run yet
+
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+
+    assert "Being reverted" in page and 'id="reverting"' in page
+    assert 'hx-trigger="every 1s"' not in page  # its rows are done: nothing to follow
 
 
 def test_reverting_a_reverted_import_says_why_it_cannot(finished):
