@@ -10,5 +10,5 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from abonent.core.navigation import NavEntry, register
 
-        register(NavEntry("imports", _("Import"), "imports:list", "box-arrow-in-down", order=80))
+        register(NavEntry("imports", _("Import customers"), "imports:list", "box-arrow-in-down", order=80))
         from abonent.imports import tasks  # noqa: F401 - registers the worker's tasks and its start-up hook

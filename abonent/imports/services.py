@@ -584,6 +584,24 @@ def jobs_resume(*, now: dt.datetime, stale_after: dt.timedelta | None = dt.timed
     return ids
 
 
+ABANDONED_AFTER = dt.timedelta(days=7)
+
+
+def jobs_abandoned_delete(*, now: dt.datetime, older_than: dt.timedelta = ABANDONED_AFTER) -> int:
+    """Delete the uploads whose columns were never mapped (status *Waiting for the mapping*) for a week, with
+    their files; return how many (the worker runs this nightly)."""
+    count = 0
+    for job in ImportJob.objects.filter(status=JobStatus.NEW, created_at__lt=now - older_than).order_by("id"):
+        with transaction.atomic():
+            audit_record(actor=None, action="abonent.imports.job.abandoned", target=job, channel=Channel.SYSTEM,
+                         now=now, changes={"file": (job.filename, None)})
+            if job.file:
+                job.file.delete(save=False)
+            job.delete()
+        count += 1
+    return count
+
+
 # --- reverting --------------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,11 @@ def import_jobs_resume() -> None:
     services.jobs_resume(now=timezone.now())
 
 
+@db_periodic_task(crontab(hour="3", minute="17"))
+def import_jobs_abandoned_delete() -> None:
+    services.jobs_abandoned_delete(now=timezone.now())
+
+
 @on_startup()
 def import_jobs_resume_at_start() -> None:
     # A worker killed in the middle of a job lost the queued task with it; the rows it had not committed are

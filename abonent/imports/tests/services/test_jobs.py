@@ -227,3 +227,23 @@ def test_configuring_a_job_is_audited_with_the_old_and_new_rules(db, tmp_path, m
     assert entry.changes["country_default"] == ["", "PL"]
     assert entry.changes["on_duplicate"] == ["update", "skip"]
     assert entry.changes["mapping"][1] == {"Name": "name"}
+
+
+def test_an_upload_never_mapped_for_a_week_is_deleted_with_its_file(db, tmp_path):
+    import datetime as dt
+
+    from abonent.imports.services import job_path, jobs_abandoned_delete
+
+    old = job_create(source=csv_file(tmp_path / "old.csv", [HEADER, ["Jana", "", "", ""]]), by=None, now=NOW)
+    job_create(source=csv_file(tmp_path / "new.csv", [HEADER, ["Petr", "", "", ""]]),
+               by=None, now=NOW + dt.timedelta(days=6))
+    started = job_create(source=csv_file(tmp_path / "run.csv", [HEADER, ["Eva", "", "", ""]]), by=None, now=NOW)
+    job_configure(job=started, mapping=started.mapping, by=None, country_default="CZ")
+    job_start(job=started, by=None, now=NOW)
+    stored = job_path(old)
+    assert stored.exists()
+
+    assert jobs_abandoned_delete(now=NOW + dt.timedelta(days=7, hours=1)) == 1
+
+    assert set(ImportJob.objects.values_list("filename", flat=True)) == {"new.csv", "run.csv"}
+    assert not stored.exists()
