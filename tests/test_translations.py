@@ -38,3 +38,19 @@ def test_placeholders_survive_translation(language):
 def test_the_compiled_catalogues_are_used(language, expected):
     with translation.override(language):
         assert translation.gettext("Sign in") == expected
+
+
+def test_one_english_word_with_two_meanings_gets_the_right_one_in_each_place():
+    from abonent.appointments.lists import MEETINGS
+    from abonent.banking.lists import BANK_LINES
+    from abonent.billing.models import ItemStatus
+    from abonent.callcenter.models import RequestStatus
+
+    def label(spec, key):
+        return str(next(c.label for c in spec.columns if c.key == key))
+
+    with translation.override("cs"):
+        assert (label(MEETINGS, "created"), label(BANK_LINES, "booked")) == ("Domluveno", "Zaúčtováno")
+    with translation.override("ru"):
+        # a payment is masculine, a request feminine
+        assert (str(ItemStatus.CANCELLED.label), str(RequestStatus.ALLOCATED.label)) == ("Отменён", "Распределена")

@@ -7,7 +7,7 @@ import dataclasses
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from abonent.accounts.models import User
 from abonent.appointments.models import Meeting, MeetingStatus
@@ -45,7 +45,7 @@ MEETINGS = ListSpec(
         Column("status", _("Status")),
         Column("created_by", _("Booked by"), display=_person, load=("first_name", "last_name", "username"),
                shown=False),
-        Column("created", _("Booked"), field="created_at", display=_when, shown=False),
+        Column("created", pgettext_lazy("meeting", "Booked"), field="created_at", display=_when, shown=False),
     ],
     filters=[
         Search("q", _("Purpose or customer"), lookups=("purpose__icontains", "party__name__icontains")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from abonent.banking.models import BankAccount, BankStatement, BankStatementLine, MatchState, StatementFormat
 from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, NumberRange, Related, Search
@@ -40,7 +40,7 @@ def line_link(line: BankStatementLine) -> str:
 
 
 LINE_COLUMNS = [
-    Column("booked", _("Booked"), field="booking_date", sortable=True, link=line_link),
+    Column("booked", pgettext_lazy("bank line", "Booked"), field="booking_date", sortable=True, link=line_link),
     Column("amount", _("Amount"), sortable=True, display=amount_text, css="text-end text-nowrap"),
     Column("currency", _("Currency")),
     Column("counterparty", _("Counterparty"), field="counterparty_name", css="text-truncate grid-name"),
@@ -64,7 +64,7 @@ LINE_FILTERS = [
     )),
     Choice("state", _("State"), choices=MatchState.choices),
     Related("account", _("Account"), field="account", queryset=accounts, label_of=str),
-    DateRange("booked", _("Booked"), field="booking_date"),
+    DateRange("booked", pgettext_lazy("bank line", "Booked"), field="booking_date"),
     NumberRange("amount", _("Amount"), field="amount"),
     Choice("currency", _("Currency"), choices=[(c, c) for c in CURRENCIES]),
     Search("statement", _("Statement number"), lookups=(("statement_id", digits),), max_length=18),
@@ -95,7 +95,7 @@ MATCHING = ListSpec(
     module="banking",
     url_namespace="banking:matching",
     columns=[
-        Column("booked", _("Booked"), field="booking_date", sortable=True, link=line_link),
+        Column("booked", pgettext_lazy("bank line", "Booked"), field="booking_date", sortable=True, link=line_link),
         Column("amount", _("Amount"), sortable=True, display=amount_text, css="text-end text-nowrap"),
         Column("currency", _("Currency"), shown=False),
         Column("counterparty", _("Counterparty"), field="counterparty_name", css="text-truncate grid-name"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from abonent.contracts.models import CURRENCY_CHOICES, MONEY, Contract
 from abonent.core.models import Channel
@@ -20,7 +21,7 @@ class ItemStatus(models.TextChoices):
     OPEN = "open", _("Open")
     PARTLY_PAID = "partly_paid", _("Partly paid")
     PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("expected payment", "Cancelled")
 
 
 OPEN_STATUSES = (ItemStatus.OPEN, ItemStatus.PARTLY_PAID)

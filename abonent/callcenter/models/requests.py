@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from abonent.accounts.models import Team
 from abonent.callcenter.models.reference import Classification, CommercialZone, RequestType
@@ -24,7 +25,7 @@ __all__ = [
 
 class RequestStatus(models.TextChoices):
     TAKEN = "taken", _("Taken")
-    ALLOCATED = "allocated", _("Allocated")
+    ALLOCATED = "allocated", pgettext_lazy("service request", "Allocated")
     CONFIRMED = "confirmed", _("Allocated and confirmed")
     FINALISED = "finalised", _("Finalised")
     CANCELLED = "cancelled", _("Cancelled")
