@@ -29,6 +29,13 @@ def request_memo(key: Hashable, read: Callable[[], T]) -> T:
     return memo[key]
 
 
+def request_memo_forget(key: Hashable) -> None:
+    """Drop what this request read for `key` (the record behind it has just changed)."""
+    memo: dict[Hashable, Any] | None = getattr(_request, "memo", None)
+    if memo is not None:
+        memo.pop(key, None)
+
+
 def _request_began(**kwargs: Any) -> None:
     _request.memo = {}
 

@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.local import Local
-from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from abonent.core.request_memo import request_memo, request_memo_forget
 from abonent.customers.models import (
     Address,
     BankAccount,
@@ -72,17 +71,12 @@ register_trackable("task", _("Tasks"), _model_fields(Task, TASK_FIELDS), order=6
 # Inside a request the switched-off fields are read once; outside one (jobs, shell, tests calling services)
 # every call reads the table, so a change made elsewhere is never missed.
 
-_request = Local()
+UNTRACKED = "customers.untracked"
 
 
 def _untracked() -> frozenset[tuple[str, str]]:
-    cached = getattr(_request, "untracked", None)
-    if cached is not None:
-        return cached
-    untracked = frozenset(TrackingScope.objects.filter(tracked=False).values_list("entity", "field"))
-    if getattr(_request, "active", False):
-        _request.untracked = untracked
-    return untracked
+    return request_memo(UNTRACKED, lambda: frozenset(
+        TrackingScope.objects.filter(tracked=False).values_list("entity", "field")))
 
 
 def is_tracked(entity: str, field: str) -> bool:
@@ -100,21 +94,9 @@ def untracked_fields(entity: str) -> set[str]:
     return {field for e, field in _untracked() if e == entity}
 
 
-def _request_began(**kwargs: Any) -> None:
-    _request.active = True
-    _request.untracked = None
-
-
-def _request_ended(**kwargs: Any) -> None:
-    _request.active = False
-    _request.untracked = None
-
-
 def _scope_changed(**kwargs: Any) -> None:
-    _request.untracked = None
+    request_memo_forget(UNTRACKED)
 
 
-request_started.connect(_request_began, dispatch_uid="customers.tracking.request_started")
-request_finished.connect(_request_ended, dispatch_uid="customers.tracking.request_finished")
 post_save.connect(_scope_changed, sender=TrackingScope, dispatch_uid="customers.tracking.saved")
 post_delete.connect(_scope_changed, sender=TrackingScope, dispatch_uid="customers.tracking.deleted")
