@@ -28,17 +28,16 @@ import os
 import platform
 import pstats
 import random
-import shutil
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import drop_database, prepare_database  # noqa: E402
 
 BENCH_DB = "abonent_bench_bank"
 BATCH = 5000
@@ -46,38 +45,6 @@ FIRST = ["Jan", "Petr", "Pavel", "Martin", "Tomáš", "Jana", "Petra", "Eva", "H
 LAST = ["Novák", "Svoboda", "Novotný", "Dvořák", "Černý", "Procházka", "Kučera", "Veselý", "Horák", "Němec",
         "Marek", "Pospíšil", "Hájek", "Král", "Jelínek", "Růžička", "Beneš", "Fiala", "Sedláček", "Zeman"]
 TARIFFS = [Decimal("361.79"), Decimal("603.79"), Decimal("966.79"), Decimal("1208.79")]
-
-
-def postgres_admin(url: str):
-    import psycopg
-
-    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
-
-
-def prepare_database(url: str) -> tuple[str, str, Path]:
-    """Create the benchmark's own database; return (vendor, its URL, a data directory for the rest)."""
-    postgres = url.startswith(("postgres://", "postgresql://"))
-    data_dir = Path(tempfile.gettempdir()) / ("abonent-bench-bank-pg" if postgres else "abonent-bench-bank-sqlite")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir()
-    if postgres:
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        return "postgresql", urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}")), data_dir
-    if url and not url.startswith("sqlite:"):
-        raise SystemExit(f"unsupported DATABASE_URL: {url.split(':')[0]}")
-    return "sqlite", f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir
-
-
-def drop_database(vendor: str, url: str, data_dir: Path) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if vendor == "postgresql":
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def load(n: int, *, rng: random.Random, now: dt.datetime) -> list[dict[str, Any]]:
@@ -196,7 +163,8 @@ def main() -> None:
         raise SystemExit("each line pays a different customer: --lines must not exceed --customers")
 
     started = time.perf_counter()
-    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""))
+    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""),
+                                             name=BENCH_DB, directory="abonent-bench-bank")
     os.environ.update({"DATABASE_URL": url, "ABONENT_DATA_DIR": str(data_dir), "DEBUG": "0",
                        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "abonent.settings"})
     os.environ.pop("ABONENT_TESTING", None)
@@ -243,7 +211,7 @@ def main() -> None:
             "total_seconds": round(time.perf_counter() - started, 1),
         }
     finally:
-        drop_database(vendor, os.environ["DATABASE_URL"], data_dir)
+        drop_database(vendor, os.environ["DATABASE_URL"], data_dir, name=BENCH_DB)
     print(json.dumps(summary, ensure_ascii=False))
 
 

@@ -23,20 +23,20 @@ import os
 import platform
 import random
 import re
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import drop_database, prepare_database  # noqa: E402
 
 BENCH_DB = "abonent_bench"
 CHUNK = 100_000
@@ -124,45 +124,6 @@ def ascii_word(text: str) -> str:
 
 
 # --- the database ----------------------------------------------------------------------------------
-
-
-def postgres_admin(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return psycopg.connect(admin, autocommit=True)
-
-
-def prepare_database(url: str, *, reuse: bool) -> tuple[str, str, Path]:
-    """Create the benchmark's own database; return (vendor, its URL, a data directory for the rest)."""
-    postgres = url.startswith(("postgres://", "postgresql://"))
-    data_dir = Path(tempfile.gettempdir()) / ("abonent-bench-pg" if postgres else "abonent-bench-sqlite")
-    if postgres:
-        with postgres_admin(url) as admin:
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-            if not (reuse and exists):
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-                admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        bench_url = urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
-        data_dir.mkdir(exist_ok=True)
-        return "postgresql", bench_url, data_dir
-    if url and not url.startswith("sqlite:"):
-        raise SystemExit(f"unsupported DATABASE_URL: {url.split(':')[0]}")
-    if data_dir.exists() and not reuse:
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(exist_ok=True)
-    return "sqlite", f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir
-
-
-def drop_database(vendor: str, url: str, data_dir: Path) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if vendor == "postgresql":
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -484,7 +445,8 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""), reuse=args.reuse)
+    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""),
+                                             name=BENCH_DB, directory="abonent-bench", reuse=args.reuse)
     os.environ.update({"DATABASE_URL": url, "ABONENT_DATA_DIR": str(data_dir), "DEBUG": "0",
                        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "abonent.settings"})
     os.environ.pop("ABONENT_TESTING", None)
@@ -523,7 +485,7 @@ def main() -> None:
         }
     finally:
         if not args.keep:
-            drop_database(vendor, os.environ["DATABASE_URL"], data_dir)
+            drop_database(vendor, os.environ["DATABASE_URL"], data_dir, name=BENCH_DB)
     print(json.dumps(summary, ensure_ascii=False))
 
 

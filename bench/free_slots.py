@@ -31,53 +31,21 @@ import math
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.benchdb import drop_database, prepare_database  # noqa: E402
+
 BENCH_DB = "abonent_bench_free_slots"
 CITIES = [(50.0755, 14.4378), (49.1951, 16.6068), (49.8209, 18.2625), (49.7384, 13.3736), (50.7663, 15.0543),
           (49.5938, 17.2509), (48.9747, 14.4743), (50.2092, 15.8328)]
-
-
-def postgres_admin(url: str):
-    import psycopg
-
-    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
-
-
-def prepare_database(url: str) -> tuple[str, str, Path]:
-    postgres = url.startswith(("postgres://", "postgresql://"))
-    data_dir = Path(tempfile.gettempdir()) / ("abonent-bench-slots-pg" if postgres else "abonent-bench-slots-sqlite")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir()
-    if postgres:
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        return "postgresql", urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}")), data_dir
-    if url and not url.startswith("sqlite:"):
-        raise SystemExit(f"unsupported DATABASE_URL: {url.split(':')[0]}")
-    return "sqlite", f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir
-
-
-def drop_database(vendor: str, url: str, data_dir: Path) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if vendor == "postgresql":
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def working_days(start: dt.date, count: int) -> list[dt.date]:
@@ -298,7 +266,8 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""))
+    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""),
+                                             name=BENCH_DB, directory="abonent-bench-slots")
     os.environ.update({"DATABASE_URL": url, "ABONENT_DATA_DIR": str(data_dir), "DEBUG": "0",
                        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "abonent.settings",
                        "ABONENT_GEOCODER_URL": "", "ABONENT_TILE_URL": ""})
@@ -349,7 +318,7 @@ def main() -> None:
             "total_seconds": round(time.perf_counter() - started, 1),
         }
     finally:
-        drop_database(vendor, os.environ["DATABASE_URL"], data_dir)
+        drop_database(vendor, os.environ["DATABASE_URL"], data_dir, name=BENCH_DB)
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -29,19 +29,18 @@ import os
 import platform
 import random
 import resource
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import drop_database, prepare_database  # noqa: E402
 
 BENCH_DB = "abonent_bench_import"
 
@@ -221,38 +220,6 @@ def generate(path: Path, rows: int, *, seed: int) -> dict[str, int]:
 # --- the database and the worker --------------------------------------------------------------------------
 
 
-def postgres_admin(url: str):
-    import psycopg
-
-    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
-
-
-def prepare_database(url: str) -> tuple[str, str, Path]:
-    """Create the benchmark's own database; return (vendor, its URL, a data directory for files and the queue)."""
-    postgres = url.startswith(("postgres://", "postgresql://"))
-    data_dir = Path(tempfile.gettempdir()) / ("abonent-bench-import-pg" if postgres else "abonent-bench-import")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir()
-    if postgres:
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        return "postgresql", urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}")), data_dir
-    if url and not url.startswith("sqlite:"):
-        raise SystemExit(f"unsupported DATABASE_URL: {url.split(':')[0]}")
-    return "sqlite", f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir
-
-
-def drop_database(vendor: str, url: str, data_dir: Path) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if vendor == "postgresql":
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    shutil.rmtree(data_dir, ignore_errors=True)
-
-
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [str(Path(sys.executable).parent / "abonent"), "run_huey", "--workers", "1", "--delay", "0.05",
                "--max-delay", "0.2", "--no-periodic"]
@@ -290,7 +257,8 @@ def main() -> None:
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the worker too (the finally below)
 
-    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""))
+    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""),
+                                             name=BENCH_DB, directory="abonent-bench-import")
     env = {**os.environ, "DATABASE_URL": url, "ABONENT_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
            "DJANGO_SETTINGS_MODULE": "abonent.settings", "LOG_LEVEL": "WARNING"}
     env.pop("ABONENT_TESTING", None)
@@ -359,7 +327,7 @@ def main() -> None:
         "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
     }
     if not args.keep:
-        drop_database(vendor, url, data_dir)
+        drop_database(vendor, url, data_dir, name=BENCH_DB)
     print(json.dumps(result))
 
 

@@ -25,20 +25,18 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.customer_list import Loader, analyze, create_staff, machine, postgres_admin, timed  # noqa: E402
+from bench.benchdb import drop_database, prepare_database  # noqa: E402
+from bench.customer_list import Loader, analyze, create_staff, machine, timed  # noqa: E402
 from bench.customer_list import load as load_customers  # noqa: E402
 
 BENCH_DB = "abonent_bench_requests"
@@ -50,33 +48,6 @@ THREADS = 20
 PER_THREAD = 10
 # (status, weight): most requests of a few years are done.
 STATUSES = [("finalised", 62), ("cancelled", 8), ("taken", 10), ("allocated", 10), ("confirmed", 10)]
-
-
-def prepare_database(url: str) -> tuple[str, str, Path]:
-    """Create the benchmark's own database; return (vendor, its URL, a data directory for the rest)."""
-    postgres = url.startswith(("postgres://", "postgresql://"))
-    data_dir = Path(tempfile.gettempdir()) / ("abonent-bench-requests-pg" if postgres else
-                                              "abonent-bench-requests-sqlite")
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir()
-    if postgres:
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        return "postgresql", urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}")), data_dir
-    if url and not url.startswith("sqlite:"):
-        raise SystemExit(f"unsupported DATABASE_URL: {url.split(':')[0]}")
-    return "sqlite", f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir
-
-
-def drop_database(vendor: str, url: str, data_dir: Path) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if vendor == "postgresql":
-        with postgres_admin(url) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def reference_data(reps: list[Any]) -> dict[str, list[int]]:
@@ -231,7 +202,8 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""))
+    vendor, url, data_dir = prepare_database(os.environ.get("DATABASE_URL", ""),
+                                             name=BENCH_DB, directory="abonent-bench-requests")
     os.environ.update({"DATABASE_URL": url, "ABONENT_DATA_DIR": str(data_dir), "DEBUG": "0",
                        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "abonent.settings"})
     os.environ.pop("ABONENT_TESTING", None)
@@ -274,7 +246,7 @@ def main() -> None:
         }
     finally:
         if not args.keep:
-            drop_database(vendor, os.environ["DATABASE_URL"], data_dir)
+            drop_database(vendor, os.environ["DATABASE_URL"], data_dir, name=BENCH_DB)
     print(json.dumps(summary, ensure_ascii=False))
 
 
