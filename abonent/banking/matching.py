@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min
 from django.utils.translation import gettext as _
 
@@ -33,8 +34,10 @@ from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record
 from abonent.billing.models import ExpectedPayment
 from abonent.contracts.models import Contract
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
+from abonent.core.bulk import rows_where
 from abonent.core.services import PeriodClosedError, period_assert_open
 from abonent.customers.models import BankAccount as CustomerBankAccount
+from abonent.customers.models import Party
 
 AUTO_CONFIDENCE = 80
 DATE_WINDOW = dt.timedelta(days=30)
@@ -108,36 +111,56 @@ def name_similarity(a: str, b: str) -> float:
 # --- deciding --------------------------------------------------------------------------------------
 
 
-def _contracts_by_reference(lines: Sequence[BankStatementLine]) -> tuple[dict, dict]:
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _contracts_by_reference(references: Sequence[tuple[set[str], set[str]]]) -> tuple[dict, dict]:
+    """{variable symbol: contract}, {creditor reference: contract} of the references the lines quote."""
     symbols, creditor = set(), set()
-    for line in lines:
-        s, c = line_references(line)
+    for s, c in references:
         symbols |= s
         creditor |= c
     by_symbol, by_creditor = {}, {}
-    for field, keys, target in (("variable_symbol", symbols, by_symbol), ("creditor_reference", creditor,
-                                                                           by_creditor)):
-        for chunk in _chunks(list(keys)):
-            rows = (Contract.objects.filter(**{f"{field}__in": chunk})
-                    .values("id", "number", field, "party_id", "party__merged_into_id", "party__name"))
-            for row in rows:
-                target[row[field]] = row
+    for column, keys, target in (("variable_symbol", symbols, by_symbol), ("creditor_reference", creditor,
+                                                                            by_creditor)):
+        if not keys:
+            continue
+        rows = rows_where(
+            f"SELECT c.id, c.number, c.{column}, c.party_id, p.merged_into_id, p.name "  # noqa: S608 - our names
+            f"FROM {_table(Contract)} c JOIN {_table(Party)} p ON p.id = c.party_id WHERE c.{column} {{any}}",
+            [sorted(keys)])
+        for pk, number, key, party_id, merged_into_id, name in rows:
+            target[key] = {"id": pk, "number": number, column: key, "party_id": party_id,
+                           "party__merged_into_id": merged_into_id, "party__name": name}
     return by_symbol, by_creditor
 
 
 def _parties_by_iban(lines: Sequence[BankStatementLine]) -> dict[str, dict[int, str]]:
     ibans = {iban for line in lines if (iban := line_iban(line))}
     owners: dict[str, dict[int, str]] = defaultdict(dict)
-    for chunk in _chunks(list(ibans)):
-        rows = CustomerBankAccount.objects.filter(iban__in=chunk).values(
-            "iban", "party_id", "party__merged_into_id", "party__name")
-        for row in rows:
-            owners[row["iban"]][row["party__merged_into_id"] or row["party_id"]] = row["party__name"]
+    if ibans:
+        rows = rows_where(
+            f"SELECT b.iban, b.party_id, p.merged_into_id, p.name FROM {_table(CustomerBankAccount)} b "  # noqa: S608
+            f"JOIN {_table(Party)} p ON p.id = b.party_id WHERE b.iban {{any}}", [sorted(ibans)])
+        for iban, party_id, merged_into_id, name in rows:
+            owners[iban][merged_into_id or party_id] = name
     return owners
 
 
-def _by_reference(line, by_symbol, by_creditor, owners) -> Decision | None:
-    symbols, creditor = line_references(line)
+def _texts() -> dict[str, str]:
+    """The explanations of the common cases, translated once per batch of lines rather than once a line."""
+    return {
+        "quotes_many": _("The line quotes references of %(count)s different customers' contracts."),
+        "other_payer": _("Reference %(reference)s is contract %(contract)s of %(customer)s, but the paying account "
+                         "belongs to %(payer)s."),
+        "reference": _("Reference %(reference)s is contract %(contract)s of %(customer)s."),
+        "account": _("The paying account %(account)s is %(customer)s's."),
+    }
+
+
+def _by_reference(line, references, by_symbol, by_creditor, owners, texts) -> Decision | None:
+    symbols, creditor = references
     found = [by_symbol[s] for s in sorted(symbols) if s in by_symbol]
     found += [by_creditor[c] for c in sorted(creditor) if c in by_creditor]
     if not found:
@@ -147,26 +170,24 @@ def _by_reference(line, by_symbol, by_creditor, owners) -> Decision | None:
     party_id = row["party__merged_into_id"] or row["party_id"]
     quoted = row["variable_symbol"] if "variable_symbol" in row else row["creditor_reference"]
     if len(parties) > 1:
-        return Decision(party_id=party_id, contract_id=row["id"], confidence=40, explanation=_(
-            "The line quotes references of %(count)s different customers' contracts.") % {"count": len(parties)})
+        return Decision(party_id=party_id, contract_id=row["id"], confidence=40,
+                        explanation=texts["quotes_many"] % {"count": len(parties)})
     payers = owners.get(line_iban(line), {})
     if payers and party_id not in payers:
-        return Decision(party_id=party_id, contract_id=row["id"], confidence=50, explanation=_(
-            "Reference %(reference)s is contract %(contract)s of %(customer)s, but the paying account belongs "
-            "to %(payer)s.") % {"reference": quoted, "contract": row["number"], "customer": row["party__name"],
-                                "payer": ", ".join(sorted(payers.values()))})
-    return Decision(party_id=party_id, contract_id=row["id"], confidence=100, explanation=_(
-        "Reference %(reference)s is contract %(contract)s of %(customer)s.") % {
+        return Decision(party_id=party_id, contract_id=row["id"], confidence=50, explanation=texts["other_payer"] % {
+            "reference": quoted, "contract": row["number"], "customer": row["party__name"],
+            "payer": ", ".join(sorted(payers.values()))})
+    return Decision(party_id=party_id, contract_id=row["id"], confidence=100, explanation=texts["reference"] % {
         "reference": quoted, "contract": row["number"], "customer": row["party__name"]})
 
 
-def _by_account(line, owners) -> Decision | None:
+def _by_account(line, owners, texts) -> Decision | None:
     iban = line_iban(line)
     payers = owners.get(iban, {})
     if len(payers) == 1:
         (party_id, name), = payers.items()
-        return Decision(party_id=party_id, confidence=90, explanation=_(
-            "The paying account %(account)s is %(customer)s's.") % {"account": iban, "customer": name})
+        return Decision(party_id=party_id, confidence=90,
+                        explanation=texts["account"] % {"account": iban, "customer": name})
     return None
 
 
@@ -244,12 +265,15 @@ def models_owed(outstanding):
 
 def lines_decide(lines: Sequence[BankStatementLine]) -> dict[int, Decision | None]:
     """What each line of money in would be matched to, looked up for all lines at once."""
-    by_symbol, by_creditor = _contracts_by_reference(lines)
+    references = [line_references(line) for line in lines]
+    by_symbol, by_creditor = _contracts_by_reference(references)
     owners = _parties_by_iban(lines)
+    texts = _texts()
     decisions: dict[int, Decision | None] = {}
     rest = []
-    for line in lines:
-        decision = _by_reference(line, by_symbol, by_creditor, owners) or _by_account(line, owners)
+    for line, quoted in zip(lines, references, strict=True):
+        decision = (_by_reference(line, quoted, by_symbol, by_creditor, owners, texts)
+                    or _by_account(line, owners, texts))
         decisions[line.pk] = decision
         if decision is None:
             rest.append(line)
@@ -282,26 +306,45 @@ def payment_entry(line: BankStatementLine, *, party_id: int, amount: Decimal, co
 
 
 def lines_match(*, lines: Sequence[BankStatementLine], by: Any, channel: str, now: dt.datetime) -> MatchOutcome:
-    """Match new lines, set-based: money out is set aside, money in is matched or suggested or left."""
+    """Match stored lines, set-based: money out is set aside, money in is matched or suggested or left."""
+    assessed = lines_assess(lines)
+    lines_apply(assessed, by=by, channel=channel, now=now)
+    rows_update(BankStatementLine, ["state", "confidence", "explanation", "party", "expected_payment"], lines)
+    return assessed.outcome
+
+
+@dataclass
+class Assessment:
+    outcome: MatchOutcome
+    auto: list[tuple[Any, Decision]]  # lines whose payment is recorded: (line, decision)
+
+
+def lines_assess(lines: Sequence[Any]) -> Assessment:
+    """Decide each line's state, confidence, explanation, customer and item, in memory (a statement's new
+    lines are decided before they are written, so that each is written once)."""
     outcome = MatchOutcome()
-    outgoing = [line for line in lines if line.amount < 0]
+    ignored = _("Money out: not a customer's payment.")
+    for line in lines:
+        if line.amount < 0:
+            line.state, line.explanation, line.confidence = MatchState.IGNORED, ignored, 100
+            line.party_id, line.expected_payment_id = None, None
     credits = [line for line in lines if line.amount > 0]
-    _set(outgoing, state=MatchState.IGNORED, explanation=_("Money out: not a customer's payment."), confidence=100)
-    outcome.ignored = len(outgoing) + sum(1 for line in lines if line.amount == 0)
+    outcome.ignored = len(lines) - len(credits)
     foreign = [line for line in credits if line.currency not in settings.CURRENCIES]
     for line in foreign:
-        line.state, line.confidence = MatchState.UNMATCHED, 0
+        line.state, line.confidence, line.party_id, line.expected_payment_id = MatchState.UNMATCHED, 0, None, None
         line.explanation = _("Abonent keeps no accounts in %(currency)s.") % {"currency": line.currency}
     credits = [line for line in credits if line.currency in settings.CURRENCIES]
     decisions = lines_decide(credits)
     closed = _closed_days({line.booking_date for line in credits})
-    auto, changed, wanting_item = [], list(foreign), []
+    auto, wanting_item = [], []
+    nothing = _("No reference, account or amount led to a customer.")
+    closed_note = " " + _("The billing period of that day is closed.")
     for line in credits:
         decision = decisions.get(line.pk)
         line.party_id, line.expected_payment_id = None, None
         if decision is None:
-            line.state, line.confidence = MatchState.UNMATCHED, 0
-            line.explanation = _("No reference, account or amount led to a customer.")
+            line.state, line.confidence, line.explanation = MatchState.UNMATCHED, 0, nothing
         elif decision.confidence >= AUTO_CONFIDENCE and line.booking_date not in closed:
             auto.append((line, decision))
             line.state, line.party_id = MatchState.MATCHED, decision.party_id
@@ -313,25 +356,29 @@ def lines_match(*, lines: Sequence[BankStatementLine], by: Any, channel: str, no
                 wanting_item.append((line, decision.contract_id))
             line.confidence, line.explanation = decision.confidence, decision.explanation
             if line.booking_date in closed:
-                line.explanation += " " + _("The billing period of that day is closed.")
-        changed.append(line)
+                line.explanation += closed_note
     firsts = _first_items({contract for _line, contract in wanting_item})
     for line, contract in wanting_item:
         line.expected_payment_id = firsts.get(contract)
-    if auto:
-        payment_ids = bank_payments_record(
-            entries=[payment_entry(line, party_id=d.party_id, amount=line.amount, contract_id=d.contract_id,
-                                   note=_("Bank statement %(statement)s") % {"statement": line.statement_id})
-                     for line, d in auto], by=by, channel=channel, now=now)
-        actor = by.pk if getattr(by, "is_authenticated", False) else None
-        rows_insert(LinePayment, ["line", "payment", "created_at", "created_by"],
-                    [[line.pk, payment_id, now, actor] for (line, _d), payment_id in zip(auto, payment_ids,
-                                                                                         strict=True)])
-    rows_update(BankStatementLine, ["state", "confidence", "explanation", "party", "expected_payment"], changed)
-    outcome.matched = sum(1 for line in credits if line.state == MatchState.MATCHED)
+    outcome.matched = len(auto)
     outcome.suggested = sum(1 for line in credits if line.state == MatchState.SUGGESTED)
     outcome.unmatched = len(credits) + len(foreign) - outcome.matched - outcome.suggested
-    return outcome
+    return Assessment(outcome=outcome, auto=auto)
+
+
+def lines_apply(assessed: Assessment, *, by: Any, channel: str, now: dt.datetime) -> None:
+    """Record and allocate the payments of the lines matched automatically, each linked to its line."""
+    if not assessed.auto:
+        return
+    note = _("Bank statement %(statement)s")
+    payment_ids = bank_payments_record(
+        entries=[payment_entry(line, party_id=d.party_id, amount=line.amount, contract_id=d.contract_id,
+                               note=note % {"statement": line.statement_id})
+                 for line, d in assessed.auto], by=by, channel=channel, now=now)
+    actor = by.pk if getattr(by, "is_authenticated", False) else None
+    rows_insert(LinePayment, ["line", "payment", "created_at", "created_by"],
+                [[line.pk, payment_id, now, actor] for (line, _d), payment_id in zip(assessed.auto, payment_ids,
+                                                                                     strict=True)])
 
 
 def _first_items(contract_ids: set[int]) -> dict[int, int]:
@@ -343,12 +390,3 @@ def _first_items(contract_ids: set[int]) -> dict[int, int]:
         for contract_id, item_id in rows:
             firsts.setdefault(contract_id, item_id)
     return firsts
-
-
-def _set(lines: Sequence[BankStatementLine], **values: Any) -> None:
-    for chunk in _chunks([line.pk for line in lines]):
-        BankStatementLine.objects.filter(pk__in=chunk).update(**values)
-    for line in lines:
-        for name, value in values.items():
-            setattr(line, name, value)
-

@@ -107,10 +107,12 @@ class MatchState(models.TextChoices):
 class BankStatementLine(models.Model):
     """One movement on a company account: a payment in (positive) or out (negative)."""
 
+    # Keys without an index of their own are the first column of one below: a statement's ten thousand lines
+    # write each index once more.
     account = models.ForeignKey(BankAccount, verbose_name=_("account"), on_delete=models.PROTECT,
-                                related_name="lines")
+                                related_name="lines", db_index=False)
     statement = models.ForeignKey(BankStatement, verbose_name=_("statement"), on_delete=models.PROTECT,
-                                  related_name="lines")
+                                  related_name="lines", db_index=False)
     position = models.PositiveIntegerField(default=0)  # order within the statement
     booking_date = models.DateField(_("booked"))
     value_date = models.DateField(_("value date"), null=True, blank=True)
@@ -135,7 +137,7 @@ class BankStatementLine(models.Model):
     confidence = models.PositiveSmallIntegerField(_("confidence"), default=0)  # percent
     # The customer the line was matched or is suggested for, and for a suggestion the item it would pay first.
     party = models.ForeignKey(Party, verbose_name=_("customer"), null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+                              related_name="+", db_index=False)
     expected_payment = models.ForeignKey(ExpectedPayment, verbose_name=_("expected payment"), null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("imported"))

@@ -25,7 +25,7 @@ from abonent.banking.parsing import (
     statement_parse,
 )
 from abonent.banking.parsing.base import account_identifier, compact, counterparty_iban, looks_like_iban
-from abonent.billing.bank_payments import rows_insert
+from abonent.core import bulk
 from abonent.core.models import Channel
 from abonent.core.services import AbonentError, audit_record, changed_fields
 
@@ -249,8 +249,8 @@ def statement_import(
             debit[line.currency] -= line.amount
     result.credit_total, result.debit_total = dict(credit), dict(debit)
     file_checksum = hashlib.sha256(data).hexdigest()
-    created_lines: list[BankStatementLine] = []
     with transaction.atomic():
+        created_lines: list[SimpleNamespace] = []
         for statement in parsed.statements:
             target = account or account_find(statement.account)
             if target is None:
@@ -258,22 +258,31 @@ def statement_import(
                 result.accounts_registered.append(target.identifier)
             # One import at a time per account: the check for known lines and the insert stay together.
             target = BankAccount.objects.select_for_update().get(pk=target.pk)
-            new = _statement_store(target, statement, parsed.format, filename=filename, file_checksum=file_checksum,
-                                   by=by, channel=channel, now=now, keep_empty=keep_empty, result=result)
-            created_lines.extend(new)
-        if match and created_lines:
-            from abonent.banking.matching import lines_match
+            created_lines += _statement_store(target, statement, parsed.format, filename=filename,
+                                              file_checksum=file_checksum, by=by, channel=channel, now=now,
+                                              keep_empty=keep_empty, result=result)
+        if not created_lines:
+            return result
+        for line, pk in zip(created_lines, bulk.ids_reserve(BankStatementLine, len(created_lines)), strict=True):
+            line.pk = line.id = pk
+        # The new lines are matched before they are written, so each is written once, with its outcome.
+        from abonent.banking.matching import lines_apply, lines_assess
 
-            outcome = lines_match(lines=created_lines, by=by, channel=channel, now=now)
-            result.matched, result.suggested = outcome.matched, outcome.suggested
-            result.unmatched = outcome.unmatched
+        assessed = lines_assess(created_lines) if match else None
+        bulk.rows_insert(BankStatementLine, ("id", *LINE_COLUMNS),
+                         [[line.pk, *(getattr(line, name) for name in LINE_COLUMNS)] for line in created_lines])
+        if assessed is not None:
+            lines_apply(assessed, by=by, channel=channel, now=now)
+            result.matched, result.suggested = assessed.outcome.matched, assessed.outcome.suggested
+            result.unmatched = assessed.outcome.unmatched
     return result
 
 
 def _statement_store(
     account: BankAccount, parsed: ParsedStatement, fmt: str, *, filename: str, file_checksum: str, by: Any,
     channel: str, now: dt.datetime, keep_empty: bool, result: ImportResult,
-) -> list[BankStatementLine]:
+) -> list[SimpleNamespace]:
+    """Create the statement and return its new lines, not yet written and without ids."""
     checksums = line_checksums(account, parsed.lines)
     fingerprint = _fingerprint(account, parsed, checksums)
     if BankStatement.objects.filter(account=account, fingerprint=fingerprint).exists():
@@ -295,25 +304,21 @@ def _statement_store(
         imported_at=now, channel=channel,
     )
     country = _country(account)
-    values = [
-        {"account_id": account.pk, "statement_id": statement.pk, "position": position,
-         "booking_date": line.booking_date, "value_date": line.value_date, "amount": line.amount,
-         "currency": line.currency or statement.currency, "counterparty_account": line.counterparty_account[:60],
-         "counterparty_iban": counterparty_iban(line.counterparty_account, line.counterparty_bank_code,
+    created = [
+        SimpleNamespace(
+            pk=None, id=None, account_id=account.pk, statement_id=statement.pk, position=position,
+            booking_date=line.booking_date, value_date=line.value_date, amount=line.amount,
+            currency=line.currency or statement.currency, counterparty_account=line.counterparty_account[:60],
+            counterparty_iban=counterparty_iban(line.counterparty_account, line.counterparty_bank_code,
                                                 country)[:34],
-         "counterparty_bank_code": line.counterparty_bank_code[:11], "counterparty_name": line.counterparty_name[:200],
-         "variable_symbol": line.variable_symbol[:20], "constant_symbol": line.constant_symbol[:10],
-         "specific_symbol": line.specific_symbol[:20], "end_to_end_id": line.end_to_end_id[:100],
-         "structured_reference": line.structured_reference[:60], "remittance": line.remittance,
-         "bank_transaction_id": line.bank_transaction_id[:100], "checksum": checksum, "created_at": now,
-         "state": MatchState.UNMATCHED, "explanation": "", "confidence": 0, "party_id": None,
-         "expected_payment_id": None}
+            counterparty_bank_code=line.counterparty_bank_code[:11], counterparty_name=line.counterparty_name[:200],
+            variable_symbol=line.variable_symbol[:20], constant_symbol=line.constant_symbol[:10],
+            specific_symbol=line.specific_symbol[:20], end_to_end_id=line.end_to_end_id[:100],
+            structured_reference=line.structured_reference[:60], remittance=line.remittance,
+            bank_transaction_id=line.bank_transaction_id[:100], checksum=checksum, created_at=now,
+            state=MatchState.UNMATCHED, explanation="", confidence=0, party_id=None, expected_payment_id=None)
         for position, (line, checksum) in enumerate(fresh, start=1)
     ]
-    # Written as rows, not model objects (thousands per statement); matching reads them as plain records.
-    ids = rows_insert(BankStatementLine, LINE_COLUMNS,
-                      [[row[name] for name in LINE_COLUMNS] for row in values], returning=True)
-    created = [SimpleNamespace(pk=pk, id=pk, **row) for pk, row in zip(ids, values, strict=True)]
     audit_record(actor=by, action="abonent.banking.statement.imported", target=statement, channel=channel, now=now,
                  changes={"lines": (None, len(created)), "file": (None, filename)})
     result.statements += 1

@@ -138,14 +138,13 @@ def bank_payments_record(
     actor = by if getattr(by, "is_authenticated", False) else None
     with transaction.atomic():
         names: dict[int, str] = {}
-        for ids in _chunks(e.party_id for e in entries):
-            rows = Party.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list(
-                "pk", "name", "merged_into_id")
-            for pk, name, merged_into in rows:
-                if merged_into is not None:
-                    raise BillingError(_("“%(party)s” was merged into another customer; record the payment there.")
-                                       % {"party": name})
-                names[pk] = name
+        rows = bulk.rows_where(f"SELECT t.id, t.name, t.merged_into_id FROM {_quoted(Party._meta.db_table)} t "  # noqa: S608
+                               "WHERE t.id {any} ORDER BY t.id", [sorted({e.party_id for e in entries})], lock="t")
+        for pk, name, merged_into in rows:
+            if merged_into is not None:
+                raise BillingError(_("“%(party)s” was merged into another customer; record the payment there.")
+                                   % {"party": name})
+            names[pk] = name
         items: dict[int, list[SimpleNamespace]] = defaultdict(list)
         for ids in _chunks(names):
             rows = (ExpectedPayment.objects.open().select_for_update().filter(party_id__in=ids).order_by("pk")

@@ -53,13 +53,14 @@ class ExpectedPayment(models.Model):
     went up; `adjusts` points to it.
     """
 
+    # Both keys lead a composite index below, which serves them too.
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.PROTECT,
-                                 related_name="expected_payments")
+                                 related_name="expected_payments", db_index=False)
     party = models.ForeignKey(Party, verbose_name=_("customer"), on_delete=models.PROTECT,
-                              related_name="expected_payments")
+                              related_name="expected_payments", db_index=False)
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.PERIOD)
     adjusts = models.ForeignKey("self", verbose_name=_("adjusts"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="adjustments")
+                                related_name="adjustments", db_index=False)  # expected_payment_adjusts_idx
     amount = models.DecimalField(_("amount"), **MONEY)
     paid_amount = models.DecimalField(_("paid"), default=ZERO, **MONEY)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
@@ -97,6 +98,8 @@ class ExpectedPayment(models.Model):
             models.Index(fields=["contract", "period_from"], name="expected_payment_contract_idx"),
             models.Index(fields=["status", "due_date"], name="expected_payment_aging_idx"),
             models.Index(fields=["reference", "status"], name="expected_payment_reference_idx"),
+            # Only adjustments name an item: the periods' empty key needs no entry in an index.
+            models.Index(fields=["adjusts"], condition=Q(adjusts__isnull=False), name="expected_payment_adjusts_idx"),
         ]
 
     def __str__(self) -> str:
@@ -126,7 +129,8 @@ class Payment(models.Model):
     kept by those services under a lock.
     """
 
-    party = models.ForeignKey(Party, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments")
+    party = models.ForeignKey(Party, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments",
+                              db_index=False)  # payment_party_idx leads with it
     amount = models.DecimalField(_("amount"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     received_on = models.DateField(_("received"))
@@ -187,8 +191,10 @@ class Allocation(models.Model):
     two customers, or are in two currencies: one payment never pays for two customers.
     """
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
-    expected_payment = models.ForeignKey(ExpectedPayment, on_delete=models.PROTECT, related_name="allocations")
+    # Indexed by allocation_one_per_pair and allocation_item_idx.
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations", db_index=False)
+    expected_payment = models.ForeignKey(ExpectedPayment, on_delete=models.PROTECT, related_name="allocations",
+                                         db_index=False)
     amount = models.DecimalField(_("amount"), **MONEY)
     created_at = models.DateTimeField(_("allocated"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -21,7 +21,7 @@ def variable_symbol_from(number: str) -> str:
 
 def variable_symbol_normalise(value: str) -> str:
     """A variable symbol as banks send it ("0000012345", "VS:12345") compared as stored ("12345")."""
-    digits = "".join(ch for ch in value if ch.isdigit())
+    digits = value if value.isdigit() else "".join(ch for ch in value if ch.isdigit())
     return digits.lstrip("0") if len(digits) <= VARIABLE_SYMBOL_DIGITS else ""
 
 

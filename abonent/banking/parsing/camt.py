@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict, deque
 from decimal import Decimal
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
@@ -78,9 +77,7 @@ def parse(data: bytes) -> ParsedFile:
             _("%(namespace)s: this version of camt is not supported (versions .001.02 to .001.08 are)")
             % {"namespace": namespace}
         )
-    for element in root.iter():
-        if isinstance(element.tag, str) and "}" in element.tag:
-            element.tag = element.tag.split("}", 1)[1]
+    _strip_namespaces(root)
     message = next((child for child in root if child.tag in ROOTS), None)
     if message is None:
         raise StatementFormatError(
@@ -105,10 +102,14 @@ def _text(element: Element | None, path: str = "") -> str:
 def _date(element: Element | Paths | None, path: str, *, where: str) -> dt.date | None:
     if element is None:
         return None
-    node = element.find(path)
-    if node is None:
-        return None
-    raw = _text(node, "Dt") or _text(node, "DtTm") or _text(node, "FrDtTm") or _text(node)
+    if isinstance(element, Paths):
+        raw = (element.text(f"{path}/Dt") or element.text(f"{path}/DtTm") or element.text(f"{path}/FrDtTm")
+               or element.text(path))
+    else:
+        node = element.find(path)
+        if node is None:
+            return None
+        raw = _text(node, "Dt") or _text(node, "DtTm") or _text(node, "FrDtTm") or _text(node)
     if not raw:
         return None
     try:
@@ -176,30 +177,75 @@ def _statement(element: Element, *, where: str) -> ParsedStatement:
     return statement
 
 
+def _local(tag: str) -> str:
+    """"{urn:...}Ntry" → "Ntry"; remembered, since a statement has a few dozen tags a million times."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = _LOCAL_NAMES[tag] = tag.rsplit("}", 1)[-1]
+    return name
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+
+
+def _strip_namespaces(root: Element) -> None:
+    """Give the elements their local names, except inside the entries, which Paths reads by local name."""
+    root.tag = _local(root.tag)
+    stack = [root]
+    while stack:
+        for child in stack.pop():
+            if isinstance(child.tag, str):
+                child.tag = _local(child.tag)
+                if child.tag != "Ntry":
+                    stack.append(child)
+
+
 class Paths:
-    """An element's descendants by their path ("RltdPties/Dbtr/Nm"), indexed in one walk.
+    """An element's descendants by their local path ("RltdPties/Dbtr/Nm"), indexed in one walk.
 
     ElementTree's find() parses and walks the path on every call; an entry is asked some forty paths.
+    `under` reads a part of the same index (the one transaction of most entries) without walking it again.
     """
 
-    def __init__(self, element: Element) -> None:
-        self._found: dict[str, list[Element]] = defaultdict(list)
-        queue = deque((child, child.tag) for child in element)
-        while queue:  # breadth first: elements of one path come in document order
-            node, path = queue.popleft()
-            self._found[path].append(node)
-            queue.extend((child, f"{path}/{child.tag}") for child in node)
+    __slots__ = ("_found", "_prefix")
+
+    def __init__(self, element: Element | None = None, *, found: dict[str, list[Element]] | None = None,
+                 prefix: str = "") -> None:
+        self._prefix = prefix
+        if found is not None:
+            self._found = found
+            return
+        self._found = found = {}
+
+        names, found_get = _LOCAL_NAMES.get, found.get
+
+        def walk(node: Element, path: str) -> None:
+            for child in node:  # depth first: the elements of one path come in document order
+                tag = child.tag  # always a name: the parser keeps no comments or processing instructions
+                here = path + (names(tag) or _local(tag))
+                bucket = found_get(here)
+                if bucket is None:
+                    found[here] = [child]
+                else:
+                    bucket.append(child)
+                if len(child):
+                    walk(child, here + "/")
+
+        walk(element, "")
+
+    def under(self, prefix: str) -> Paths:
+        return Paths(found=self._found, prefix=self._prefix + prefix)
 
     def find(self, path: str) -> Element | None:
-        found = self._found.get(path)
+        found = self._found.get(self._prefix + path)
         return found[0] if found else None
 
     def findall(self, path: str) -> list[Element]:
-        return self._found.get(path, [])
+        return self._found.get(self._prefix + path, [])
 
     def text(self, path: str) -> str:
-        node = self.find(path)
-        return (node.text or "").strip() if node is not None and node.text else ""
+        found = self._found.get(self._prefix + path)
+        return (found[0].text or "").strip() if found else ""
 
 
 def _entry_lines(entry: Element, *, own: set[str], default_currency: str, where: str) -> list[ParsedLine]:
@@ -217,7 +263,8 @@ def _entry_lines(entry: Element, *, own: set[str], default_currency: str, where:
         "currency": currency or default_currency,
         "bank_transaction_id": paths.text("AcctSvcrRef") or paths.text("NtryRef"),
     }
-    details = [Paths(detail) for detail in paths.findall("NtryDtls/TxDtls")]
+    nodes = paths.findall("NtryDtls/TxDtls")
+    details = [paths.under("NtryDtls/TxDtls/")] if len(nodes) == 1 else [Paths(node) for node in nodes]
     entry_info = paths.text("AddtlNtryInf")
     split = _split_amounts(details, amount, where=where)
     if split is None:

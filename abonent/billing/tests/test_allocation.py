@@ -117,6 +117,31 @@ def test_the_database_itself_refuses_an_allocation_across_two_customers():
         Allocation.objects.create(payment=payment, expected_payment=their_item, amount=D("1.00"), created_at=NOW)
 
 
+def test_the_database_refuses_moving_an_allocation_to_another_customers_item():
+    mine, theirs = active_contract(), active_contract()
+    payment = paid(mine.party, "310.00", allocate=False)
+    my_item = ExpectedPayment.objects.filter(contract=mine).first()
+    their_item = ExpectedPayment.objects.filter(contract=theirs).first()
+    allocation = Allocation.objects.create(payment=payment, expected_payment=my_item, amount=D("1.00"), created_at=NOW)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Allocation.objects.filter(pk=allocation.pk).update(expected_payment=their_item)
+
+
+def test_one_wrong_allocation_among_many_written_at_once_refuses_them_all():
+    mine, theirs = active_contract(), active_contract()
+    payment = paid(mine.party, "620.00", allocate=False)
+    my_items = list(ExpectedPayment.objects.filter(contract=mine).order_by("due_date")[:2])
+    their_item = ExpectedPayment.objects.filter(contract=theirs).first()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Allocation.objects.bulk_create([
+            Allocation(payment=payment, expected_payment=item, amount=D("1.00"), created_at=NOW)
+            for item in (*my_items, their_item)])
+
+    assert not Allocation.objects.filter(payment=payment).exists()
+
+
 def test_manual_allocation_takes_no_more_than_the_item_still_owes():
     contract = active_contract()
     payment = paid(contract.party, "1000.00", allocate=False)
