@@ -163,7 +163,8 @@ class RowStatus(models.TextChoices):
 class ImportRow(models.Model):
     """One row of the file, staged in the database as read, and what the import did with it."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows",
+                            db_index=False)  # import_row_number_unique starts with it
     # The row's number as a spreadsheet shows it (the header is row 1 when it is the first line).
     number = models.PositiveIntegerField(_("row"))
     # The cells as read, joined by the unit separator (U+001F; the reader turns any in a cell into a space):

@@ -101,8 +101,10 @@ class AttributeValue(models.Model):
     and only one period is open-ended.
     """
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="attribute_values")
-    definition = models.ForeignKey(AttributeDefinition, on_delete=models.PROTECT, related_name="values")
+    # Both keys lead indexes below (attribute_value_one_start_per_day, the definition's value indexes).
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="attribute_values", db_index=False)
+    definition = models.ForeignKey(AttributeDefinition, on_delete=models.PROTECT, related_name="values",
+                                   db_index=False)
     text = models.TextField(_("text"), blank=True)
     text_translations = models.JSONField(_("text per language"), default=dict, blank=True)
     number = models.DecimalField(_("number"), max_digits=20, decimal_places=6, null=True, blank=True)

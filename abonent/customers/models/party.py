@@ -63,19 +63,21 @@ class Party(models.Model):
     """A person or an organisation Abonent follows: prospect, lead, customer or former customer."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=PartyKind.choices, default=PartyKind.PERSON)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    # Indexes are declared in Meta, not with db_index: on PostgreSQL db_index adds a second, pattern-matching
+    # copy of each text index (for LIKE 'x%'), which only the tax ID's prefix search uses. An import writes
+    # every index of every row, and these copies were a third of the party's.
+    name = models.CharField(_("name"), max_length=200)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, db_index=True)
+    country = models.CharField(_("country"), max_length=2)
     # email, phone, iban and city repeat the primary contact, bank account and address, for lists and search.
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     tax_id = models.CharField(_("tax ID"), max_length=20, blank=True, db_index=True)
     vat_id = models.CharField(_("VAT number"), max_length=20, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
-    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PROSPECT,
-                             db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PROSPECT)
     call_center_status = models.ForeignKey(
         CallCenterStatus, verbose_name=_("call-center status"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="parties",
@@ -120,6 +122,12 @@ class Party(models.Model):
             models.Index(fields=["merged_into"], name="party_merged_into",
                          condition=models.Q(merged_into__isnull=False)),
             models.Index(fields=["kind"], name="party_kind"),
+            # The name needs none of its own: party_name_keyset starts with it.
+            models.Index(fields=["stage"], name="party_stage"),
+            models.Index(fields=["country"], name="party_country"),
+            models.Index(fields=["city"], name="party_city"),
+            models.Index(fields=["email"], name="party_email"),
+            models.Index(fields=["phone"], name="party_phone"),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +141,8 @@ class Party(models.Model):
 class StageChange(models.Model):
     """One move of a party through the lifecycle: from, to, when, why and who."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="stage_changes")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="stage_changes",
+                              db_index=False)  # stage_change_party_idx starts with it
     from_stage = models.CharField(_("from"), max_length=10, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=10, choices=Stage.choices)
     at = models.DateTimeField(_("when"))
@@ -161,7 +170,7 @@ class ContactPoint(models.Model):
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(_("kind"), max_length=5, choices=ContactKind.choices)
-    value = models.CharField(_("value"), max_length=254, db_index=True)
+    value = models.CharField(_("value"), max_length=254)  # contact_value_idx: equality only, no LIKE copy
     label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("For example work, home, mobile."))
     is_primary = models.BooleanField(_("primary"), default=False)
 
@@ -169,6 +178,7 @@ class ContactPoint(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["kind", "-is_primary", "id"]
+        indexes = [models.Index(fields=["value"], name="contact_value_idx")]
         constraints = [
             models.UniqueConstraint(fields=["party", "kind"], condition=models.Q(is_primary=True),
                                     name="one_primary_contact_per_kind"),
@@ -219,7 +229,7 @@ class BankAccount(models.Model):
     """An IBAN, or for Russia a domestic account number with the bank's BIC."""
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="bank_accounts")
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True, db_index=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     account_number = models.CharField(_("account number"), max_length=34, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     label = models.CharField(_("label"), max_length=60, blank=True)
@@ -229,6 +239,7 @@ class BankAccount(models.Model):
         verbose_name = _("bank account")
         verbose_name_plural = _("bank accounts")
         ordering = ["-is_primary", "id"]
+        indexes = [models.Index(fields=["iban"], name="bank_account_iban_idx")]
         constraints = [
             models.UniqueConstraint(fields=["party"], condition=models.Q(is_primary=True),
                                     name="one_primary_bank_account"),
@@ -242,7 +253,8 @@ class BankAccount(models.Model):
 class Note(models.Model):
     """A note about a party; `body` is HTML already sanitised by the note services."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="notes")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="notes",
+                              db_index=False)  # note_party_idx starts with it
     body = models.TextField(_("note"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
