@@ -56,8 +56,8 @@ def _phone_fast(raw: str, country: str) -> str | None:
         international = True
     else:
         international = False
-    if not digits.isdigit() or not 6 <= len(digits) <= 15:
-        return None
+    if not (digits.isascii() and digits.isdigit()) or not 6 <= len(digits) <= 15:
+        return None  # other scripts' digits (٦٠١, ６０１, ²) are the library's to read
     if international and digits.startswith("0"):
         return None  # no country code starts with 0: the full parse says why the number is wrong
     if international:

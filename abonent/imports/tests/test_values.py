@@ -136,3 +136,13 @@ def test_the_quote_an_export_puts_before_a_formula_is_dropped_again():
 def test_the_short_path_leaves_odd_international_forms_to_the_library(raw, country):
     # Found by the property test: no country code starts with 0; Russia dials abroad with 8~10, not 00.
     assert _phone_fast(raw, country) is None
+
+
+@pytest.mark.parametrize("raw", ["+420 ٦٠١ ١٢٣ ٤٥٦", "٦٠١ ١٢٣ ٤٥٦", "+420 ６０１ １２３ ４５６"])
+def test_a_phone_written_in_other_digits_comes_out_in_ascii_digits(raw):
+    assert phone_clean(raw, "CZ") == "+420601123456"
+
+
+def test_a_phone_of_superscript_digits_is_refused_as_not_a_phone():
+    with pytest.raises(InvalidIdentifier):
+        phone_clean("+²²²²²²²", "CZ")
