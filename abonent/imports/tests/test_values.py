@@ -1,11 +1,13 @@
 import datetime as dt
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abonent.customers.identifiers import InvalidIdentifier, phone_normalise
 from abonent.customers.services import email_normalise
+from abonent.imports.phone_patterns import phone_number_valid
 from abonent.imports.values import (
     _phone_fast,
     boolean_clean,
@@ -41,6 +43,73 @@ def test_the_short_path_for_phones_gives_the_libraries_answer_or_none(raw, count
 
     if fast is not None:
         assert fast == _library(lambda r, c: phone_normalise(r, country=c), raw, country)
+
+
+PHONE_REGIONS = ["CZ", "PL", "RO", "RU", "SK", "DE", "US", "IT", "GB", "UA", "KZ", "CA", "JM", "IM", "AT", "FR"]
+
+
+def _national_numbers(region):
+    """National numbers drawn from the region's own type patterns: mostly valid ones, so the accepting branch runs."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    descriptions = (metadata.fixed_line, metadata.mobile, metadata.toll_free, metadata.premium_rate,
+                    metadata.voip, metadata.uan, metadata.personal_number)
+    patterns = sorted({d.national_number_pattern for d in descriptions if d and d.national_number_pattern})
+    return st.sampled_from(patterns).flatmap(
+        lambda pattern: st.from_regex(pattern.replace(r"\d", "[0-9]"), fullmatch=True))
+
+
+calling_code_and_national = st.one_of(
+    st.sampled_from(PHONE_REGIONS).flatmap(lambda region: st.tuples(
+        st.just(phonenumbers.country_code_for_region(region)), _national_numbers(region))),
+    st.tuples(st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
+              st.text("0123456789", min_size=1, max_size=17)),
+).map(lambda pair: (pair[0], pair[1].lstrip("0"))).filter(lambda pair: pair[1])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(number=calling_code_and_national)
+def test_the_compiled_phone_patterns_say_valid_exactly_when_phonenumbers_does(number):
+    code, national = number
+    library = phonenumbers.is_valid_number(phonenumbers.PhoneNumber(country_code=code, national_number=int(national)))
+
+    assert phone_number_valid(code, national) == library
+
+
+def _written(draw, region, national):
+    code = phonenumbers.country_code_for_region(region)
+    prefix = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix or ""
+    digits = draw(st.sampled_from([f"+{code}{national}", f"00{code}{national}", prefix + national, national]))
+    gaps = draw(st.lists(st.sampled_from(["", "", " ", "-", ".", "/"]), min_size=len(digits), max_size=len(digits)))
+    return "".join(d + gap for d, gap in zip(digits, gaps, strict=True)).strip(" -./")
+
+
+@st.composite
+def valid_looking_phones(draw):
+    region = draw(st.sampled_from(PHONE_REGIONS))
+    national = draw(_national_numbers(region))
+    country = draw(st.sampled_from([region, *PHONE_REGIONS[:5]]))
+    return _written(draw, region, national), country
+
+
+@settings(max_examples=600, deadline=None)
+@given(phone=valid_looking_phones())
+def test_the_short_path_for_valid_looking_phones_gives_the_libraries_answer_or_none(phone):
+    raw, country = phone
+    fast = _phone_fast(raw, country)
+
+    if fast is not None:
+        assert fast == _library(lambda r, c: phone_normalise(r, country=c), raw, country)
+
+
+@pytest.mark.parametrize("region", PHONE_REGIONS)
+def test_the_short_path_answers_for_the_example_numbers_of_each_type(region):
+    for kind in phonenumbers.PhoneNumberType.values():
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None or example.italian_leading_zero:
+            continue
+        raw = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+        assert _phone_fast(raw, region) == phone_normalise(raw, country=region)
 
 
 @pytest.mark.parametrize(("raw", "country", "e164"), [
