@@ -1,12 +1,17 @@
 import datetime as dt
+import warnings
 
 import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from schwifty import IBAN
+from schwifty.bban import BBAN
+from schwifty.exceptions import SchwiftyException
 
-from abonent.customers.identifiers import InvalidIdentifier, phone_normalise
+from abonent.customers.identifiers import InvalidIdentifier, iban_normalise, phone_normalise
 from abonent.customers.services import email_normalise
+from abonent.imports.iban_rules import iban_valid
 from abonent.imports.phone_patterns import phone_number_valid
 from abonent.imports.values import (
     _phone_fast,
@@ -157,6 +162,91 @@ def test_the_short_path_for_vat_numbers_agrees_with_stdnum_vatin(raw):
 ])
 def test_a_czech_account_number_becomes_its_iban(raw, iban):
     assert iban_clean(raw) == iban
+
+
+IBAN_COUNTRIES = ["CZ", "SK", "PL", "DE", "AT", "RO", "GB", "FR", "IT", "HU", "NL", "BE", "ES", "UA", "HR", "CH"]
+SHORT_PATH_IBAN_COUNTRIES = ["CZ", "SK", "PL", "DE", "AT", "RO"]
+
+
+def _schwifty_accepts(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            IBAN(text, validate_bban=True)
+        except SchwiftyException:
+            return False
+    return True
+
+
+def _with_check_digits(country, bban):
+    return f"{country}{98 - int((bban + country).translate(_LETTERS_AS_NUMBERS) + '00') % 97:02d}{bban}"
+
+
+_LETTERS_AS_NUMBERS = str.maketrans({chr(65 + n): str(10 + n) for n in range(26)})
+
+
+@st.composite
+def ibans(draw, countries=IBAN_COUNTRIES):
+    """Valid IBANs (a BBAN from schwifty's generator, check digits computed) and the same with one slip."""
+    country = draw(st.sampled_from(countries))
+    bban = str(BBAN.random(country, random=draw(st.randoms(use_true_random=False))))
+    iban = _with_check_digits(country, bban)
+    slip = draw(st.sampled_from(["none", "none", "digit", "swap", "check", "drop", "bban"]))
+    at = draw(st.integers(4, len(iban) - 2))
+    if slip == "digit":
+        iban = iban[:at] + draw(st.sampled_from("0123456789A")) + iban[at + 1:]
+    elif slip == "swap":
+        iban = iban[:at] + iban[at + 1] + iban[at] + iban[at + 2:]
+    elif slip == "check":
+        iban = iban[:2] + draw(st.sampled_from(["00", "01", "99", "97", "98"])) + iban[4:]
+    elif slip == "drop":
+        iban = iban[:at] + iban[at + 1:]
+    elif slip == "bban":
+        iban = _with_check_digits(country, bban[:at - 4] + draw(st.sampled_from("0123456789")) + bban[at - 3:])
+    return iban
+
+
+@settings(max_examples=500, deadline=None)
+@given(iban=ibans())
+def test_the_iban_rules_say_valid_exactly_when_schwifty_does_or_leave_it_to_schwifty(iban):
+    assert iban_valid(iban) in (None, _schwifty_accepts(iban))
+
+
+@settings(max_examples=300, deadline=None)
+@given(iban=ibans(SHORT_PATH_IBAN_COUNTRIES))
+def test_the_iban_rules_answer_for_the_common_countries(iban):
+    assert iban_valid(iban) == _schwifty_accepts(iban)
+
+
+@settings(max_examples=500, deadline=None)
+@given(country=st.sampled_from(IBAN_COUNTRIES), rest=st.text("0123456789ABCZ", min_size=1, max_size=30))
+def test_the_iban_rules_agree_with_schwifty_on_random_text(country, rest):
+    iban = _with_check_digits(country, rest) if rest[0] in "0123" else country + rest
+
+    assert iban_valid(iban) in (None, _schwifty_accepts(iban))
+
+
+@pytest.mark.filterwarnings("ignore::schwifty.exceptions.NationalChecksumNotVerified")
+@settings(max_examples=300, deadline=None)
+@given(iban=ibans(), gaps=st.lists(st.sampled_from(["", "", " ", "\t", "\u00a0"]), min_size=40, max_size=40),
+       lower=st.booleans())
+def test_an_iban_as_written_gets_schwiftys_answer(iban, gaps, lower):
+    raw = "".join(c + gap for c, gap in zip(iban.lower() if lower else iban, gaps, strict=False))
+
+    assert _library(iban_clean, raw) == _library(iban_normalise, raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.randoms(use_true_random=False), slip=st.booleans())
+def test_a_czech_account_number_gets_the_answer_of_schwifty_for_its_iban(seed, slip):
+    bban = str(BBAN.random("CZ", random=seed))
+    if slip:
+        bban = bban[:-1] + str((int(bban[-1]) + 1) % 10)
+    prefix, number, bank = bban[4:10].lstrip("0"), bban[10:].lstrip("0") or "0", bban[:4]
+    raw = f"{prefix}-{number}/{bank}" if prefix else f"{number}/{bank}"
+    expected = _library(iban_normalise, _with_check_digits("CZ", bban)) if len(number) >= 2 else None
+
+    assert _library(iban_clean, raw) == expected
 
 
 def test_a_czech_account_number_with_a_wrong_check_is_refused():
