@@ -18,12 +18,13 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from operator import mul
 
 from schwifty import registry
 from schwifty.checksum import Algorithm, algorithms
 from schwifty.domain import Component, IBANSpec, Range
 from schwifty.exceptions import SchwiftyException
+
+from abonent.imports.check_digits import weighted_sum
 
 _STRUCTURE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]+")
 _AS_NUMBER = str.maketrans({letter: str(value) for value, letter in enumerate(string.ascii_uppercase, start=10)})
@@ -32,19 +33,15 @@ _CZECH_WEIGHTS = (6, 3, 7, 9, 10, 5, 8, 4, 2, 1)
 _POLISH_WEIGHTS = (3, 9, 7, 1, 3, 9, 7)
 
 
-def _weighted(digits: str, weights: tuple[int, ...]) -> int:
-    """The sum of each digit times its weight, taken from the digits' character codes (48 is the code of 0)."""
-    return sum(map(mul, weights, digits.encode())) - 48 * sum(weights[:len(digits)])
-
-
 def _czech_or_slovak(bban: str) -> bool:
     """The account number's prefix (6 digits) and number (10 digits) each weigh to a multiple of 11."""
-    return _weighted(bban[4:10], _CZECH_WEIGHTS[4:]) % 11 == 0 and _weighted(bban[10:20], _CZECH_WEIGHTS) % 11 == 0
+    prefix, number = bban[4:10], bban[10:20]
+    return weighted_sum(prefix, _CZECH_WEIGHTS[4:]) % 11 == 0 and weighted_sum(number, _CZECH_WEIGHTS) % 11 == 0
 
 
 def _polish(bban: str) -> bool:
     """The eighth digit of the bank and branch number checks the first seven."""
-    remainder = _weighted(bban[:7], _POLISH_WEIGHTS) % 10
+    remainder = weighted_sum(bban[:7], _POLISH_WEIGHTS) % 10
     return bban[7] == str(remainder and 10 - remainder)
 
 

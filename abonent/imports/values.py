@@ -2,9 +2,10 @@
 
 The checks are the customer record's own (`customers.identifiers`, `email_normalise`); what is added here is
 speed, since an import checks a hundred thousand of each: results are cached per (value, country), and the
-common shapes of phone numbers, e-mail addresses and IBANs take a short path whose answer is the libraries' own
-(phonenumbers' validity from patterns compiled once in `phone_patterns`, schwifty's checks made without its
-objects in `iban_rules`). A short path that is unsure leaves the value to the library.
+common shapes of phone numbers, e-mail addresses, IBANs and tax IDs take a short path whose answer is the
+libraries' own (phonenumbers' validity from patterns compiled once in `phone_patterns`, schwifty's checks made
+without its objects in `iban_rules`, stdnum's check digits of plain numbers in `check_digits`). A short path that
+is unsure leaves the value to the library.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from abonent.customers.identifiers import (
     vat_id_normalise,
 )
 from abonent.customers.services import email_normalise
+from abonent.imports.check_digits import tax_id_valid
 from abonent.imports.iban_rules import iban_valid
 from abonent.imports.phone_patterns import phone_number_valid
 
@@ -124,6 +126,8 @@ def tax_id_clean(raw: str, country: str) -> str:
     raw = raw.strip()
     if country == "CZ" and raw.isdigit() and len(raw) < 8:
         raw = raw.zfill(8)
+    if tax_id_valid(raw, country):
+        return raw
     return tax_id_normalise(raw, country=country)
 
 

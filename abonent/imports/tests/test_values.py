@@ -8,9 +8,14 @@ from hypothesis import strategies as st
 from schwifty import IBAN
 from schwifty.bban import BBAN
 from schwifty.exceptions import SchwiftyException
+from stdnum.cz import dic as cz_dic
+from stdnum.pl import nip as pl_nip
+from stdnum.ro import cui as ro_cui
+from stdnum.ru import inn as ru_inn
 
-from abonent.customers.identifiers import InvalidIdentifier, iban_normalise, phone_normalise
+from abonent.customers.identifiers import InvalidIdentifier, iban_normalise, phone_normalise, tax_id_normalise
 from abonent.customers.services import email_normalise
+from abonent.imports.check_digits import tax_id_valid
 from abonent.imports.iban_rules import iban_valid
 from abonent.imports.phone_patterns import phone_number_valid
 from abonent.imports.values import (
@@ -252,6 +257,42 @@ def test_a_czech_account_number_gets_the_answer_of_schwifty_for_its_iban(seed, s
 def test_a_czech_account_number_with_a_wrong_check_is_refused():
     with pytest.raises(InvalidIdentifier, match="not a valid bank account number"):
         iban_clean("19-2000145398/0800")
+
+
+def _with_a_check_digit(country, digits):
+    """Digits ending in the check digit(s) stdnum computes, so most drawn tax IDs are valid ones."""
+    if country == "CZ":
+        return digits[:7] + cz_dic.calc_check_digit_legal(digits[:7])
+    if country == "RO":
+        return digits[:-1] + ro_cui.calc_check_digit(digits[:-1])
+    if country == "RU" and len(digits) == 12:
+        return digits[:10] + ru_inn.calc_personal_check_digits(digits)
+    if country == "RU":
+        return digits[:9] + ru_inn.calc_company_check_digit(digits[:9])
+    return next((digits[:9] + d for d in "0123456789" if pl_nip.checksum(digits[:9] + d) == 0), digits)
+
+
+tax_ids = st.tuples(st.sampled_from(["CZ", "PL", "RO", "RU"]), st.text("0123456789", min_size=2, max_size=13),
+                    st.booleans()).map(
+    lambda drawn: (drawn[0], _with_a_check_digit(drawn[0], drawn[1]) if drawn[2] else drawn[1]))
+
+
+@settings(max_examples=800, deadline=None)
+@given(tax_id=tax_ids)
+def test_the_check_digits_of_a_plain_tax_id_are_stdnums(tax_id):
+    country, number = tax_id
+    library = _library(lambda n, c: tax_id_normalise(n, country=c), number, country)
+
+    assert tax_id_valid(number, country) == (library is not None)
+    assert _library(tax_id_clean.__wrapped__, number, country) == (
+        library if country != "CZ" or len(number) >= 8 else
+        _library(lambda n, c: tax_id_normalise(n, country=c), number.zfill(8), country))
+
+
+@pytest.mark.parametrize(("raw", "country"), [("CZ25596641", "CZ"), ("255 96 641", "CZ"), ("526-025-09-95", "PL"),
+                                              ("RO18547290", "RO"), ("٢٥٥٩٦٦٤١", "CZ"), ("25596641", "SK")])
+def test_a_tax_id_written_otherwise_is_left_to_stdnum(raw, country):
+    assert tax_id_valid(raw, country) is None
 
 
 def test_an_ico_that_lost_its_leading_zeros_in_a_spreadsheet_gets_them_back():
