@@ -1,15 +1,15 @@
 """Whether a phone number is valid, answered as `phonenumbers.is_valid_number` answers it, from patterns compiled once.
 
-The library walks up to ten number-type descriptions of the region for every number (a possible-lengths check,
-then the pattern fetched from its regex cache and matched), which made it the slowest step of an import row.
-Its rules (`_number_type_helper`, `_is_number_matching_desc`, `_region_code_for_number_from_list` in
-phonenumberutil) come down to this: the number is valid when it matches the general description and at least
-one type description, fixed line and mobile counted once when they share a pattern, each description only for
-the lengths it lists. So for each length there is one pattern here: the general one as a look-ahead, then the
-alternation of the type patterns that allow that length. Regions sharing a calling code (+1, +7, +44) are told
-apart as the library does: by their leading digits, or else by being the first whose patterns the number fits.
-A calling code whose metadata does not fit these rules (the non-geographic +800 and the like, a description
-without lengths) is left to the library itself.
+The library walks up to ten number-type descriptions of the region for every number (a possible-lengths check, then
+the pattern fetched from its regex cache and matched), which made it the slowest step of an import row. Its rules
+(`_number_type_helper`, `_is_number_matching_desc`, `_region_code_for_number_from_list` in phonenumberutil) come
+down to this: the number is valid when it matches the general description and at least one type description (mobile
+only where its pattern is not fixed line's: the library then never asks it), each description only for the lengths
+it lists. So for each length there is one pattern here: the general one as a look-ahead, then the alternation of
+the type patterns that allow that length. Regions sharing a calling code (+1, +7, +44) are told apart as the
+library does: by their leading digits, or else by being the first whose patterns the number fits. A calling code
+whose metadata does not fit these rules (the non-geographic +800 and the like, a description without lengths) is
+left to the library itself.
 """
 
 from __future__ import annotations
