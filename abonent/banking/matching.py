@@ -18,7 +18,8 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -366,15 +367,20 @@ def lines_assess(lines: Sequence[Any]) -> Assessment:
     return Assessment(outcome=outcome, auto=auto)
 
 
-def lines_apply(assessed: Assessment, *, by: Any, channel: str, now: dt.datetime) -> None:
-    """Record and allocate the payments of the lines matched automatically, each linked to its line."""
+def lines_apply(assessed: Assessment, *, by: Any, channel: str, now: dt.datetime,
+                alongside: Callable[[], AbstractContextManager] = nullcontext) -> None:
+    """Record and allocate the payments of the lines matched automatically, each linked to its line.
+
+    `alongside`: see bank_payments_record (entered once, also when no payment is recorded).
+    """
     if not assessed.auto:
-        return
+        with alongside():
+            return
     note = _("Bank statement %(statement)s")
     payment_ids = bank_payments_record(
         entries=[payment_entry(line, party_id=d.party_id, amount=line.amount, contract_id=d.contract_id,
                                note=note % {"statement": line.statement_id})
-                 for line, d in assessed.auto], by=by, channel=channel, now=now)
+                 for line, d in assessed.auto], by=by, channel=channel, now=now, alongside=alongside)
     actor = by.pk if getattr(by, "is_authenticated", False) else None
     rows_insert(LinePayment, ["line", "payment", "created_at", "created_by"],
                 [[line.pk, payment_id, now, actor] for (line, _d), payment_id in zip(assessed.auto, payment_ids,

@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -269,10 +271,15 @@ def statement_import(
         from abonent.banking.matching import lines_apply, lines_assess
 
         assessed = lines_assess(created_lines) if match else None
-        bulk.rows_insert(BankStatementLine, ("id", *LINE_COLUMNS),
-                         [[line.pk, *(getattr(line, name) for name in LINE_COLUMNS)] for line in created_lines])
-        if assessed is not None:
-            lines_apply(assessed, by=by, channel=channel, now=now)
+        row = attrgetter("pk", *LINE_COLUMNS)
+        # The lines are written while the payments they bring are shared out (on PostgreSQL, side by side).
+        writing = partial(bulk.inserting, BankStatementLine, ("id", *LINE_COLUMNS),
+                          [row(line) for line in created_lines])
+        if assessed is None:
+            with writing():
+                pass
+        else:
+            lines_apply(assessed, by=by, channel=channel, now=now, alongside=writing)
             result.matched, result.suggested = assessed.outcome.matched, assessed.outcome.suggested
             result.unmatched = assessed.outcome.unmatched
     return result

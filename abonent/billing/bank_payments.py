@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,14 +28,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
-from abonent.billing.models import Allocation, ExpectedPayment, Payment, PaymentSource
+from abonent.billing.models import OPEN_STATUSES, Allocation, ExpectedPayment, Payment, PaymentSource
 from abonent.billing.services import BillingError, item_status
 from abonent.core import bulk
 from abonent.core.models import AuditEntry, Channel
 from abonent.core.services import period_assert_open
 from abonent.customers.models import Party
 
-CHUNK = 2000
+CENT = Decimal("0.01")
 INSERT_ROWS = 500  # rows per INSERT statement: parameters stay well under SQLite's limit
 
 
@@ -55,68 +57,41 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *,
-                returning: bool = False) -> list[int]:
-    """Insert rows (values in the order of `fields`) in a few statements; the new ids, in order, when `returning`.
-
-    PostgreSQL: the ids are taken from the table's sequence first, then every row goes in through COPY
-    (`core.bulk`). SQLite: multi-row INSERT ... RETURNING.
-    """
-    if not rows:
-        return []
+def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert rows (values in the order of `fields`, the model's field names) through core.bulk."""
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    table = _quoted(meta.db_table)
-    if connection.vendor == "postgresql":
-        ids = bulk.ids_reserve(model, len(rows)) if returning else []
-        names = [f.column for f in columns]
-        if returning:
-            names, rows = [meta.pk.column, *names], [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
-        bulk.rows_insert(model, names, rows)
-        return ids
-    with connection.cursor() as cursor:
-        head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model, quoted
-            table, ", ".join(_quoted(f.column) for f in columns))
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        found: list[int] = []
-        for start in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[start:start + INSERT_ROWS]
-            params = [f.get_db_prep_save(value, connection) for row in chunk
-                      for f, value in zip(columns, row, strict=True)]
-            sql = head + ", ".join([one] * len(chunk))
-            if returning:
-                cursor.execute(sql + " RETURNING " + _quoted(meta.pk.column), params)
-                found += [row[0] for row in cursor.fetchall()]
-            else:
-                cursor.execute(sql, params)
-        return found
+    bulk.rows_insert(model, [meta.get_field(name).column for name in fields], rows)
 
 
-def rows_update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Any]) -> None:
+def rows_update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Any], *,
+                meanwhile: Callable[[], Any] | None = None) -> Any:
     """Save `fields` of many rows (objects with those attributes and `pk`) in one statement (PostgreSQL:
     copied to a temporary table, then one UPDATE ... FROM it) or prepared UPDATEs sent together (SQLite).
-    Django's bulk_update builds a CASE per row and field: seconds for thousands.
+    Django's bulk_update builds a CASE per row and field: seconds for thousands. `meanwhile`: as in
+    core.bulk.rows_update, whose result is returned.
     """
     rows = list(rows)
     if not rows:
-        return
+        return meanwhile() if meanwhile else None
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     if connection.vendor == "postgresql":
-        bulk.rows_update(model, [f.column for f in columns],
-                         [(row.pk, *(getattr(row, f.attname) for f in columns)) for row in rows])
-        return
+        return bulk.rows_update(model, [f.column for f in columns],
+                                [(row.pk, *(getattr(row, f.attname) for f in columns)) for row in rows],
+                                meanwhile=meanwhile)
     table = _quoted(meta.db_table)
     with connection.cursor() as cursor:
         sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, quoted
             table, ", ".join(f"{_quoted(f.column)} = %s" for f in columns), _quoted(meta.pk.column))
         cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns]
                                  + [row.pk] for row in rows])
+    return meanwhile() if meanwhile else None
 
 
-def _chunks(values: Iterable[int]) -> list[list[int]]:
-    ordered = sorted(set(values))
-    return [ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+def _money(value: Any) -> Decimal:
+    """An amount as read by a raw query: PostgreSQL gives a Decimal, SQLite a float or an int (as the ORM
+    does, read back through its shortest decimal form and rounded to cents)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
 
 
 ITEM_FIELDS = ("id", "party_id", "contract_id", "currency", "amount", "paid_amount", "status", "due_date")
@@ -124,8 +99,13 @@ ITEM_FIELDS = ("id", "party_id", "contract_id", "currency", "amount", "paid_amou
 
 def bank_payments_record(
     *, entries: Sequence[BankPaymentEntry], by: Any = None, channel: str = Channel.SYSTEM, now: dt.datetime,
+    alongside: Callable[[], AbstractContextManager] = nullcontext,
 ) -> list[int]:
-    """Record the payments (in the order given) and allocate each; return their ids in that order."""
+    """Record the payments (in the order given) and allocate each; return their ids in that order.
+
+    `alongside` is entered while the payments are shared out among the items, work that needs no database:
+    the bank import writes its lines meanwhile (core.bulk.inserting).
+    """
     if not entries:
         return []
     for entry in entries:
@@ -146,58 +126,78 @@ def bank_payments_record(
                                    % {"party": name})
             names[pk] = name
         items: dict[int, list[SimpleNamespace]] = defaultdict(list)
-        for ids in _chunks(names):
-            rows = (ExpectedPayment.objects.open().select_for_update().filter(party_id__in=ids).order_by("pk")
-                    .values_list(*ITEM_FIELDS))
-            for row in rows:
-                item = SimpleNamespace(**dict(zip(ITEM_FIELDS, row, strict=True)))
-                item.pk = item.id
-                items[item.party_id].append(item)
-        payments, allocations, paid_items = [], [], []
-        for entry in entries:
-            amount = entry.amount.quantize(Decimal("0.01"))
-            allocated = Decimal("0.00")
-            candidates = sorted(
-                (i for i in items[entry.party_id] if i.currency == entry.currency),
-                key=lambda i, c=entry.contract_id, f=entry.item_id: (i.pk != f, i.contract_id != c, i.due_date, i.pk),
-            )
-            shares = []
-            for item in candidates:
-                if amount - allocated <= 0:
-                    break
-                share = min(amount - allocated, item.amount - item.paid_amount)
-                if share <= 0:
-                    continue
-                item.paid_amount += share
-                item.status = item_status(item)
-                item.changed_at = now
-                allocated += share
-                shares.append((item, share))
-            payments.append(entry)
-            allocations.append(shares)
-            paid_items += [item for item, _share in shares]
-        payment_ids = rows_insert(
-            Payment, ["party", "amount", "currency", "received_on", "source", "reference", "counterparty_account",
-                      "counterparty_name", "note", "allocated_amount", "refunded_amount", "created_at", "created_by",
-                      "channel"],
-            [[e.party_id, e.amount.quantize(Decimal("0.01")), e.currency, e.received_on, PaymentSource.BANK,
-              e.reference.strip()[:35], e.counterparty_account.strip()[:50], e.counterparty_name.strip()[:200],
-              e.note.strip()[:500], sum((s for _i, s in shares), Decimal("0.00")), Decimal("0.00"), now,
-              actor.pk if actor else None, channel] for e, shares in zip(payments, allocations, strict=True)],
-            returning=True)
-        rows_insert(Allocation, ["payment", "expected_payment", "amount", "created_at", "created_by", "channel"], [
-            [payment_id, item.pk, share, now, actor.pk if actor else None, channel]
-            for payment_id, shares in zip(payment_ids, allocations, strict=True) for item, share in shares])
-        rows_update(ExpectedPayment, ["paid_amount", "status", "changed_at"], {i.pk: i for i in paid_items}.values())
-        _audit(payments, payment_ids, allocations, actor=actor, channel=channel, now=now)
+        rows = bulk.rows_where(
+            f"SELECT {', '.join(f't.{c}' for c in ITEM_FIELDS)} FROM {_quoted(ExpectedPayment._meta.db_table)} t "  # noqa: S608
+            "WHERE t.party_id {any} AND t.status {any} ORDER BY t.id", [sorted(names), OPEN_STATUSES], lock="t")
+        for row in rows:
+            item = SimpleNamespace(**dict(zip(ITEM_FIELDS, row, strict=True)))
+            item.pk = item.id
+            item.amount, item.paid_amount = _money(item.amount), _money(item.paid_amount)
+            items[item.party_id].append(item)
+        payment_ids = bulk.ids_reserve(Payment, len(entries))
+        with alongside():
+            allocations, paid_items = _share_out(entries, items, now=now)
+            actor_id = actor.pk if actor else None
+            payment_rows = [
+                (pk, e.party_id, e.amount.quantize(CENT), e.currency, e.received_on, PaymentSource.BANK,
+                 e.reference.strip()[:35], e.counterparty_account.strip()[:50], e.counterparty_name.strip()[:200],
+                 e.note.strip()[:500], sum((s for _i, s in shares), Decimal("0.00")), Decimal("0.00"), now,
+                 actor_id, channel) for pk, e, shares in zip(payment_ids, entries, allocations, strict=True)]
+            allocation_rows = [(payment_id, item.pk, share, now, actor_id, channel)
+                               for payment_id, shares in zip(payment_ids, allocations, strict=True)
+                               for item, share in shares]
+        rows_insert(Payment, ["id", "party", "amount", "currency", "received_on", "source", "reference",
+                              "counterparty_account", "counterparty_name", "note", "allocated_amount",
+                              "refunded_amount", "created_at", "created_by", "channel"], payment_rows)
+        rows_insert(Allocation, ["payment", "expected_payment", "amount", "created_at", "created_by", "channel"],
+                    allocation_rows)
+        # The audit entries are built while the database updates the items: their inputs that need the
+        # database or this request's language are read first.
+        audit = partial(_audit_rows, entries, payment_ids, allocations, now=now, channel=channel,
+                        actor_id=actor.pk if actor else None,
+                        label=(actor.get_full_name() or actor.get_username()) if actor else _("system"),
+                        party_type=ContentType.objects.get_for_model(Party).pk,
+                        payment_type=ContentType.objects.get_for_model(Payment).pk)
+        audit_rows = rows_update(ExpectedPayment, ["paid_amount", "status", "changed_at"],
+                                 {i.pk: i for i in paid_items}.values(), meanwhile=audit)
+        rows_insert(AuditEntry, ["at", "actor", "actor_label", "action", "channel", "target_type", "target_id",
+                                 "target_label", "subject_type", "subject_id", "changes", "note"], audit_rows)
     return payment_ids
 
 
-def _audit(entries: list[BankPaymentEntry], payment_ids: list[int], allocations: list[list], *, actor: Any,
-           channel: str, now: dt.datetime) -> None:
-    party_type = ContentType.objects.get_for_model(Party).pk
-    payment_type = ContentType.objects.get_for_model(Payment).pk
-    label = (actor.get_full_name() or actor.get_username()) if actor else _("system")
+def _share_out(entries: Sequence[BankPaymentEntry], items: dict[int, list[SimpleNamespace]], *, now: dt.datetime
+               ) -> tuple[list[list], list[SimpleNamespace]]:
+    """Each payment's shares of its customer's open items: the item chosen by hand first, then the items of
+    the contract its reference names, then the others, oldest due first. The items are updated in place."""
+    allocations, paid_items = [], []
+    for entry in entries:
+        amount = entry.amount.quantize(CENT)
+        allocated = Decimal("0.00")
+        candidates = sorted(
+            (i for i in items[entry.party_id] if i.currency == entry.currency),
+            key=lambda i, c=entry.contract_id, f=entry.item_id: (i.pk != f, i.contract_id != c, i.due_date, i.pk),
+        )
+        shares = []
+        for item in candidates:
+            if amount - allocated <= 0:
+                break
+            share = min(amount - allocated, item.amount - item.paid_amount)
+            if share <= 0:
+                continue
+            item.paid_amount += share
+            item.status = item_status(item)
+            item.changed_at = now
+            allocated += share
+            shares.append((item, share))
+        allocations.append(shares)
+        paid_items += [item for item, _share in shares]
+    return allocations, paid_items
+
+
+def _audit_rows(entries: Sequence[BankPaymentEntry], payment_ids: list[int], allocations: list[list], *,
+                now: dt.datetime, channel: str, actor_id: int | None, label: str, party_type: int,
+                payment_type: int) -> list[list]:
+    """One audit entry a payment ("abonent.billing.payment.recorded", on the customer's history)."""
     rows = []
     for entry, payment_id, shares in zip(entries, payment_ids, allocations, strict=True):
         amount = entry.amount.quantize(Decimal("0.01"))
@@ -205,11 +205,10 @@ def _audit(entries: list[BankPaymentEntry], payment_ids: list[int], allocations:
                    "source": [None, PaymentSource.BANK], "received_on": [None, str(entry.received_on)],
                    "reference": [None, entry.reference or None],
                    "allocated": [None, [f"{item.pk}: {share}" for item, share in shares]]}
-        rows.append([now, actor.pk if actor else None, label, "abonent.billing.payment.recorded", channel,
-                     payment_type, str(payment_id), f"{entry.received_on:%Y-%m-%d} {amount} {entry.currency}",
-                     party_type, str(entry.party_id), changes, ""])
-    rows_insert(AuditEntry, ["at", "actor", "actor_label", "action", "channel", "target_type", "target_id",
-                             "target_label", "subject_type", "subject_id", "changes", "note"], rows)
+        rows.append([now, actor_id, label, "abonent.billing.payment.recorded", channel, payment_type,
+                     str(payment_id), f"{entry.received_on:%Y-%m-%d} {amount} {entry.currency}", party_type,
+                     str(entry.party_id), changes, ""])
+    return rows
 
 
 def bank_payment_withdraw(*, payment: Payment, by: Any, channel: str = Channel.UI, now: dt.datetime,

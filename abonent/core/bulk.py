@@ -11,12 +11,15 @@ arrays of ten thousand values.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
+T = TypeVar("T")
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -91,6 +94,38 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return count
 
 
+@contextmanager
+def inserting(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[None]:
+    """Insert rows (as rows_insert) while the block computes: the block must not use the database.
+
+    PostgreSQL: a second thread copies the rows over this connection and then has the keys of everything
+    written so far checked (SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED again) instead of at the commit, so
+    that the database's work overlaps the block's Python on a second core. SQLite inserts them first.
+    """
+    rows = list(_converted(rows, _converters(model, columns)))
+    if not is_postgres():
+        rows_insert(model, columns, rows, ready=True)
+        yield
+        return
+    raw = connection.connection
+    statement = f"COPY {connection.ops.quote_name(table_of(model))} ({_quoted(columns)}) FROM STDIN"
+
+    def work() -> None:
+        with connection.wrap_database_errors, raw.cursor() as cursor:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-insert") as pool:
+        done = pool.submit(work)
+        try:
+            yield
+        finally:
+            done.result()
+
+
 def rows_where(sql: str, params: Sequence[Any] = (), *, lock: str = "") -> list[tuple]:
     """Rows of a SELECT asked about many values at once, in one query whatever their number.
 
@@ -140,14 +175,16 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
-def rows_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Set `columns` of rows by id; each row is (id, *values).
+def rows_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                meanwhile: Callable[[], T] | None = None) -> T | None:
+    """Set `columns` of rows by id; each row is (id, *values). Return what `meanwhile` returns.
 
     PostgreSQL: the rows are copied into a temporary table, then one UPDATE joins it; SQLite: executemany by
-    primary key.
+    primary key. `meanwhile`, work that needs no database, runs while PostgreSQL applies the UPDATE (sent in
+    pipeline mode, its result read afterwards): on two cores the two take the time of the longer.
     """
     if not rows:
-        return
+        return meanwhile() if meanwhile else None
     table = connection.ops.quote_name(table_of(model))
     rows = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
     with connection.cursor() as cursor:
@@ -163,9 +200,14 @@ def rows_update(model: type[models.Model], columns: Sequence[str], rows: Sequenc
                 for row in rows:
                     copy.write_row(row)
             sets = ", ".join(f"{connection.ops.quote_name(c)} = v.{n}" for c, n in zip(columns, names, strict=True))
-            cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {scratch} AS v WHERE t.id = v.id")  # noqa: S608
+            done = None
+            with connection.connection.pipeline():
+                cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {scratch} AS v WHERE t.id = v.id")  # noqa: S608
+                if meanwhile:
+                    done = meanwhile()
             cursor.execute(f"DROP TABLE {scratch}")
-            return
+            return done
         sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608 - our own column names
                            [[*row[1:], row[0]] for row in rows])
+    return meanwhile() if meanwhile else None
