@@ -18,8 +18,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,7 +34,7 @@ from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record
 from abonent.billing.models import ExpectedPayment
 from abonent.contracts.models import Contract
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
-from abonent.core.bulk import rows_where
+from abonent.core.bulk import Writer, rows_where
 from abonent.core.services import PeriodClosedError, period_assert_open
 from abonent.customers.models import BankAccount as CustomerBankAccount
 from abonent.customers.models import Party
@@ -64,6 +63,7 @@ class Decision:
     explanation: str
     contract_id: int | None = None
     item_id: int | None = None
+    references: tuple[set[str], set[str]] | None = None  # the line's (line_references), read once
 
 
 def _chunks(values: Sequence) -> list[list]:
@@ -278,6 +278,8 @@ def lines_decide(lines: Sequence[BankStatementLine]) -> dict[int, Decision | Non
         decisions[line.pk] = decision
         if decision is None:
             rest.append(line)
+        else:
+            decision.references = quoted
     decisions.update(_by_amount_and_name(rest))
     return decisions
 
@@ -296,8 +298,9 @@ def _closed_days(days: set[dt.date]) -> set[dt.date]:
 
 
 def payment_entry(line: BankStatementLine, *, party_id: int, amount: Decimal, contract_id: int | None = None,
-                  item_id: int | None = None, note: str = "") -> BankPaymentEntry:
-    symbols, creditor = line_references(line)
+                  item_id: int | None = None, note: str = "",
+                  references: tuple[set[str], set[str]] | None = None) -> BankPaymentEntry:
+    symbols, creditor = references or line_references(line)
     return BankPaymentEntry(
         party_id=party_id, amount=amount, currency=line.currency, received_on=line.booking_date,
         reference=(sorted(symbols) or sorted(creditor) or [""])[0],
@@ -368,23 +371,22 @@ def lines_assess(lines: Sequence[Any]) -> Assessment:
 
 
 def lines_apply(assessed: Assessment, *, by: Any, channel: str, now: dt.datetime,
-                alongside: Callable[[], AbstractContextManager] = nullcontext) -> None:
+                writer: Writer | None = None) -> None:
     """Record and allocate the payments of the lines matched automatically, each linked to its line.
 
-    `alongside`: see bank_payments_record (entered once, also when no payment is recorded).
+    With a `writer` (see bank_payments_record), the rows go through it and the caller leaves it.
     """
     if not assessed.auto:
-        with alongside():
-            return
+        return
     note = _("Bank statement %(statement)s")
     payment_ids = bank_payments_record(
         entries=[payment_entry(line, party_id=d.party_id, amount=line.amount, contract_id=d.contract_id,
-                               note=note % {"statement": line.statement_id})
-                 for line, d in assessed.auto], by=by, channel=channel, now=now, alongside=alongside)
+                               note=note % {"statement": line.statement_id}, references=d.references)
+                 for line, d in assessed.auto], by=by, channel=channel, now=now, writer=writer)
     actor = by.pk if getattr(by, "is_authenticated", False) else None
     rows_insert(LinePayment, ["line", "payment", "created_at", "created_by"],
                 [[line.pk, payment_id, now, actor] for (line, _d), payment_id in zip(assessed.auto, payment_ids,
-                                                                                     strict=True)])
+                                                                                     strict=True)], writer=writer)
 
 
 def _first_items(contract_ids: set[int]) -> dict[int, int]:

@@ -108,9 +108,10 @@ class BankStatementLine(models.Model):
     """One movement on a company account: a payment in (positive) or out (negative)."""
 
     # Keys without an index of their own are the first column of one below: a statement's ten thousand lines
-    # write each index once more.
+    # write each index once more. The account is the statement's (kept on the line for the unique checksum
+    # and the lists): the statement's key is checked, the same account again for every line is not.
     account = models.ForeignKey(BankAccount, verbose_name=_("account"), on_delete=models.PROTECT,
-                                related_name="lines", db_index=False)
+                                related_name="lines", db_index=False, db_constraint=False)
     statement = models.ForeignKey(BankStatement, verbose_name=_("statement"), on_delete=models.PROTECT,
                                   related_name="lines", db_index=False)
     position = models.PositiveIntegerField(default=0)  # order within the statement

@@ -8,12 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -39,7 +38,6 @@ LINE_COLUMNS = (
     "bank_transaction_id", "checksum", "created_at", "state", "explanation", "confidence", "party_id",
     "expected_payment_id",
 )
-CHUNK = 2000  # rows per IN (...) query: well under SQLite's limit on query parameters
 
 
 class BankingError(AbonentError):
@@ -214,11 +212,10 @@ def _fingerprint(account: BankAccount, statement: ParsedStatement, checksums: li
 
 
 def _existing(account: BankAccount, checksums: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(checksums), CHUNK):
-        found.update(BankStatementLine.objects.filter(
-            account=account, checksum__in=checksums[start:start + CHUNK]).values_list("checksum", flat=True))
-    return found
+    table = connection.ops.quote_name(BankStatementLine._meta.db_table)
+    return {checksum for (checksum,) in bulk.rows_where(
+        f"SELECT t.checksum FROM {table} t WHERE t.account_id = %s AND t.checksum {{any}}",  # noqa: S608
+        [account.pk, checksums])}
 
 
 def _country(account: BankAccount) -> str:
@@ -272,14 +269,14 @@ def statement_import(
 
         assessed = lines_assess(created_lines) if match else None
         row = attrgetter("pk", *LINE_COLUMNS)
-        # The lines are written while the payments they bring are shared out (on PostgreSQL, side by side).
-        writing = partial(bulk.inserting, BankStatementLine, ("id", *LINE_COLUMNS),
-                          [row(line) for line in created_lines])
-        if assessed is None:
-            with writing():
-                pass
-        else:
-            lines_apply(assessed, by=by, channel=channel, now=now, alongside=writing)
+        # On PostgreSQL the lines are written, and their keys checked, while the payments they bring are
+        # shared out; then the payments are written while their audit entries are built (core.bulk.Writer).
+        with bulk.Writer() as writer:
+            writer.insert(BankStatementLine, ("id", *LINE_COLUMNS), [row(line) for line in created_lines])
+            writer.check_keys()
+            if assessed is not None:
+                lines_apply(assessed, by=by, channel=channel, now=now, writer=writer)
+        if assessed is not None:
             result.matched, result.suggested = assessed.outcome.matched, assessed.outcome.suggested
             result.unmatched = assessed.outcome.unmatched
     return result

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -57,35 +57,21 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert rows (values in the order of `fields`, the model's field names) through core.bulk."""
+def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                writer: bulk.Writer | None = None) -> None:
+    """Insert rows (values in the order of `fields`, the model's field names) through core.bulk, or `writer`."""
     meta = model._meta
-    bulk.rows_insert(model, [meta.get_field(name).column for name in fields], rows)
+    (writer.insert if writer else bulk.rows_insert)(model, [meta.get_field(name).column for name in fields], rows)
 
 
 def rows_update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Any], *,
-                meanwhile: Callable[[], Any] | None = None) -> Any:
-    """Save `fields` of many rows (objects with those attributes and `pk`) in one statement (PostgreSQL:
-    copied to a temporary table, then one UPDATE ... FROM it) or prepared UPDATEs sent together (SQLite).
-    Django's bulk_update builds a CASE per row and field: seconds for thousands. `meanwhile`: as in
-    core.bulk.rows_update, whose result is returned.
-    """
-    rows = list(rows)
-    if not rows:
-        return meanwhile() if meanwhile else None
+                writer: bulk.Writer | None = None) -> None:
+    """Save `fields` of many rows (objects with those attributes and `pk`) in one statement (core.bulk):
+    Django's bulk_update builds a CASE per row and field, seconds for thousands. Through `writer` when given."""
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    if connection.vendor == "postgresql":
-        return bulk.rows_update(model, [f.column for f in columns],
-                                [(row.pk, *(getattr(row, f.attname) for f in columns)) for row in rows],
-                                meanwhile=meanwhile)
-    table = _quoted(meta.db_table)
-    with connection.cursor() as cursor:
-        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, quoted
-            table, ", ".join(f"{_quoted(f.column)} = %s" for f in columns), _quoted(meta.pk.column))
-        cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns]
-                                 + [row.pk] for row in rows])
-    return meanwhile() if meanwhile else None
+    values = [(row.pk, *(getattr(row, f.attname) for f in columns)) for row in rows]
+    (writer.update if writer else bulk.rows_update)(model, [f.column for f in columns], values)
 
 
 def _money(value: Any) -> Decimal:
@@ -99,12 +85,14 @@ ITEM_FIELDS = ("id", "party_id", "contract_id", "currency", "amount", "paid_amou
 
 def bank_payments_record(
     *, entries: Sequence[BankPaymentEntry], by: Any = None, channel: str = Channel.SYSTEM, now: dt.datetime,
-    alongside: Callable[[], AbstractContextManager] = nullcontext,
+    writer: bulk.Writer | None = None,
 ) -> list[int]:
     """Record the payments (in the order given) and allocate each; return their ids in that order.
 
-    `alongside` is entered while the payments are shared out among the items, work that needs no database:
-    the bank import writes its lines meanwhile (core.bulk.inserting).
+    The rows are written by a core.bulk.Writer, which on PostgreSQL writes from a second thread while this
+    one shares the payments out and builds the next rows. A caller that passes its own `writer` (not yet
+    started; the bank import, which writes its lines first) holds the transaction and leaves the writer
+    itself, before it uses the database again.
     """
     if not entries:
         return []
@@ -116,7 +104,7 @@ def bank_payments_record(
     for day in {entry.received_on for entry in entries}:
         period_assert_open(on=day, domain="billing")
     actor = by if getattr(by, "is_authenticated", False) else None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=writer is None), nullcontext(writer) if writer else bulk.Writer() as writer:
         names: dict[int, str] = {}
         rows = bulk.rows_where(f"SELECT t.id, t.name, t.merged_into_id FROM {_quoted(Party._meta.db_table)} t "  # noqa: S608
                                "WHERE t.id {any} ORDER BY t.id", [sorted({e.party_id for e in entries})], lock="t")
@@ -135,33 +123,32 @@ def bank_payments_record(
             item.amount, item.paid_amount = _money(item.amount), _money(item.paid_amount)
             items[item.party_id].append(item)
         payment_ids = bulk.ids_reserve(Payment, len(entries))
-        with alongside():
-            allocations, paid_items = _share_out(entries, items, now=now)
-            actor_id = actor.pk if actor else None
-            payment_rows = [
-                (pk, e.party_id, e.amount.quantize(CENT), e.currency, e.received_on, PaymentSource.BANK,
-                 e.reference.strip()[:35], e.counterparty_account.strip()[:50], e.counterparty_name.strip()[:200],
-                 e.note.strip()[:500], sum((s for _i, s in shares), Decimal("0.00")), Decimal("0.00"), now,
-                 actor_id, channel) for pk, e, shares in zip(payment_ids, entries, allocations, strict=True)]
-            allocation_rows = [(payment_id, item.pk, share, now, actor_id, channel)
-                               for payment_id, shares in zip(payment_ids, allocations, strict=True)
-                               for item, share in shares]
-        rows_insert(Payment, ["id", "party", "amount", "currency", "received_on", "source", "reference",
-                              "counterparty_account", "counterparty_name", "note", "allocated_amount",
-                              "refunded_amount", "created_at", "created_by", "channel"], payment_rows)
-        rows_insert(Allocation, ["payment", "expected_payment", "amount", "created_at", "created_by", "channel"],
-                    allocation_rows)
-        # The audit entries are built while the database updates the items: their inputs that need the
-        # database or this request's language are read first.
-        audit = partial(_audit_rows, entries, payment_ids, allocations, now=now, channel=channel,
+        # What needs the database or this request's language is read before the writer has the connection.
+        audit = partial(_audit_rows, entries, payment_ids, now=now, channel=channel,
                         actor_id=actor.pk if actor else None,
                         label=(actor.get_full_name() or actor.get_username()) if actor else _("system"),
                         party_type=ContentType.objects.get_for_model(Party).pk,
                         payment_type=ContentType.objects.get_for_model(Payment).pk)
-        audit_rows = rows_update(ExpectedPayment, ["paid_amount", "status", "changed_at"],
-                                 {i.pk: i for i in paid_items}.values(), meanwhile=audit)
+        writer.start()
+        allocations, paid_items = _share_out(entries, items, now=now)
+        actor_id = actor.pk if actor else None
+        rows_insert(Payment, ["id", "party", "amount", "currency", "received_on", "source", "reference",
+                              "counterparty_account", "counterparty_name", "note", "allocated_amount",
+                              "refunded_amount", "created_at", "created_by", "channel"], [
+            (pk, e.party_id, e.amount.quantize(CENT), e.currency, e.received_on, PaymentSource.BANK,
+             e.reference.strip()[:35], e.counterparty_account.strip()[:50], e.counterparty_name.strip()[:200],
+             e.note.strip()[:500], sum((s for _i, s in shares), Decimal("0.00")), Decimal("0.00"), now,
+             actor_id, channel) for pk, e, shares in zip(payment_ids, entries, allocations, strict=True)],
+            writer=writer)
+        rows_insert(Allocation, ["payment", "expected_payment", "amount", "created_at", "created_by", "channel"], [
+            (payment_id, item.pk, share, now, actor_id, channel)
+            for payment_id, shares in zip(payment_ids, allocations, strict=True) for item, share in shares],
+            writer=writer)
+        rows_update(ExpectedPayment, ["paid_amount", "status", "changed_at"], {i.pk: i for i in paid_items}.values(),
+                    writer=writer)
         rows_insert(AuditEntry, ["at", "actor", "actor_label", "action", "channel", "target_type", "target_id",
-                                 "target_label", "subject_type", "subject_id", "changes", "note"], audit_rows)
+                                 "target_label", "subject_type", "subject_id", "changes", "note"],
+                    audit(allocations=allocations), writer=writer)
     return payment_ids
 
 
@@ -194,7 +181,7 @@ def _share_out(entries: Sequence[BankPaymentEntry], items: dict[int, list[Simple
     return allocations, paid_items
 
 
-def _audit_rows(entries: Sequence[BankPaymentEntry], payment_ids: list[int], allocations: list[list], *,
+def _audit_rows(entries: Sequence[BankPaymentEntry], payment_ids: list[int], *, allocations: list[list],
                 now: dt.datetime, channel: str, actor_id: int | None, label: str, party_type: int,
                 payment_type: int) -> list[list]:
     """One audit entry a payment ("abonent.billing.payment.recorded", on the customer's history)."""

@@ -11,15 +11,13 @@ arrays of ten thousand values.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from functools import lru_cache
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache, partial
+from typing import Any
 
 from django.db import connection, models
 
-T = TypeVar("T")
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -72,12 +70,8 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     if not ready:
         rows = _converted(rows, _converters(model, columns))
     if is_postgres():
-        with connection.cursor() as cursor, cursor.cursor.copy(
-                f"COPY {connection.ops.quote_name(table)} ({_quoted(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
+        with connection.cursor() as cursor:
+            return _copy(cursor.cursor, _copy_statement(model, columns), rows)
     marks = ", ".join(["%s"] * len(columns))
     batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
@@ -94,36 +88,137 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return count
 
 
-@contextmanager
-def inserting(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[None]:
-    """Insert rows (as rows_insert) while the block computes: the block must not use the database.
+def _copy_statement(model: type[models.Model], columns: Sequence[str]) -> str:
+    return f"COPY {connection.ops.quote_name(table_of(model))} ({_quoted(columns)}) FROM STDIN"
 
-    PostgreSQL: a second thread copies the rows over this connection and then has the keys of everything
-    written so far checked (SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED again) instead of at the commit, so
-    that the database's work overlaps the block's Python on a second core. SQLite inserts them first.
+
+def _copy(cursor: Any, statement: str, rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL: COPY rows through a psycopg cursor."""
+    count = 0
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _update_statements(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str, str, str]:
+    """PostgreSQL: (create a temporary table, COPY into it, UPDATE from it, drop it) for rows_update."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    names = [f"c{i}" for i in range(len(columns))]
+    table = connection.ops.quote_name(table_of(model))
+    scratch = connection.ops.quote_name(f"bulk_{table_of(model)}")
+    pk_type = model._meta.pk.rel_db_type(connection)
+    create = f"CREATE TEMPORARY TABLE {scratch} (id {pk_type}, " + ", ".join(
+        f"{name} {fields[column].db_type(connection)}" for name, column in zip(names, columns, strict=True)
+    ) + ") ON COMMIT DROP"
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = v.{n}" for c, n in zip(columns, names, strict=True))
+    update = f"UPDATE {table} AS t SET {sets} FROM {scratch} AS v WHERE t.id = v.id"  # noqa: S608
+    return create, f"COPY {scratch} FROM STDIN", update, f"DROP TABLE {scratch}"
+
+
+def _update(cursor: Any, statements: tuple[str, str, str, str], rows: Iterable[Sequence[Any]]) -> None:
+    create, copy, update, drop = statements
+    cursor.execute(create)
+    _copy(cursor, copy, rows)
+    cursor.execute(update)
+    cursor.execute(drop)
+
+
+class Writer:
+    """Writes sent to the database from a second thread while this one goes on computing.
+
+    The jobs (insert, update, check_keys) run in the order given, on this thread's connection and inside its
+    transaction. Before start() they are only queued, and the caller may still read; from start() until the
+    writer is left, this thread must not use the database (no query, no savepoint): the writer's thread
+    has the connection. Leaving waits for every job and raises the first error. On PostgreSQL the database's
+    work thus overlaps the caller's Python on a second core; SQLite runs each job in this thread, at once.
     """
-    rows = list(_converted(rows, _converters(model, columns)))
-    if not is_postgres():
-        rows_insert(model, columns, rows, ready=True)
-        yield
-        return
-    raw = connection.connection
-    statement = f"COPY {connection.ops.quote_name(table_of(model))} ({_quoted(columns)}) FROM STDIN"
 
-    def work() -> None:
-        with connection.wrap_database_errors, raw.cursor() as cursor:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    def __init__(self) -> None:
+        self._queued: list[Callable[[], None]] = []
+        self._done: list[Future] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._started = False
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-insert") as pool:
-        done = pool.submit(work)
-        try:
-            yield
-        finally:
-            done.result()
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
+        if kind is None:
+            self.start()
+        # The jobs under way finish before the connection is this thread's again, error or not.
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        if kind is None:
+            for future in self._done:
+                future.result()
+
+    def start(self) -> None:
+        """Hand the connection to the writer's thread and run what was queued."""
+        if self._started:
+            return
+        self._started = True
+        if is_postgres():
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-writer")
+        for job in self._queued:
+            self._run(job)
+        self._queued.clear()
+
+    def _job(self, work: Callable[[Any], None]) -> None:
+        """Queue or run `work`, given a psycopg cursor on PostgreSQL (on SQLite it opens its own)."""
+        if not is_postgres():
+            job = partial(work, None)
+        else:
+            connection.ensure_connection()
+            raw, wrapper = connection.connection, connection  # this thread's: the writer's thread has its own
+
+            def job() -> None:
+                with wrapper.wrap_database_errors, raw.cursor() as cursor:
+                    work(cursor)
+        if self._started:
+            self._run(job)
+        else:
+            self._queued.append(job)
+
+    def _run(self, job: Callable[[], None]) -> None:
+        if self._pool is None:
+            job()
+        else:
+            self._done.append(self._pool.submit(job))
+
+    def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """As rows_insert."""
+        rows = list(_converted(rows, _converters(model, columns)))
+        if not rows:
+            return
+        if is_postgres():
+            statement = _copy_statement(model, columns)
+            self._job(lambda cursor: _copy(cursor, statement, rows))
+        else:
+            self._job(lambda _cursor: rows_insert(model, columns, rows, ready=True))
+
+    def update(self, model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """As rows_update."""
+        rows = list(rows)
+        if not rows:
+            return
+        if is_postgres():
+            ready = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
+            statements = _update_statements(model, columns)
+            self._job(lambda cursor: _update(cursor, statements, ready))
+        else:
+            self._job(lambda _cursor: rows_update(model, columns, rows))
+
+    def check_keys(self) -> None:
+        """Have the foreign keys of everything written so far checked now rather than at the commit
+        (PostgreSQL: the checks then run in the writer's thread, beside the caller's work)."""
+        if is_postgres():
+            def check(cursor: Any) -> None:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+            self._job(check)
 
 
 def rows_where(sql: str, params: Sequence[Any] = (), *, lock: str = "") -> list[tuple]:
@@ -175,39 +270,20 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
-def rows_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
-                meanwhile: Callable[[], T] | None = None) -> T | None:
-    """Set `columns` of rows by id; each row is (id, *values). Return what `meanwhile` returns.
+def rows_update(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Set `columns` of rows by id; each row is (id, *values).
 
     PostgreSQL: the rows are copied into a temporary table, then one UPDATE joins it; SQLite: executemany by
-    primary key. `meanwhile`, work that needs no database, runs while PostgreSQL applies the UPDATE (sent in
-    pipeline mode, its result read afterwards): on two cores the two take the time of the longer.
+    primary key.
     """
     if not rows:
-        return meanwhile() if meanwhile else None
-    table = connection.ops.quote_name(table_of(model))
+        return
     rows = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
     with connection.cursor() as cursor:
         if is_postgres():
-            fields = {f.column: f for f in model._meta.concrete_fields}
-            names = [f"c{i}" for i in range(len(columns))]
-            scratch = connection.ops.quote_name(f"bulk_{table_of(model)}")
-            pk_type = model._meta.pk.rel_db_type(connection)
-            cursor.execute(f"CREATE TEMPORARY TABLE {scratch} (id {pk_type}, " + ", ".join(
-                f"{name} {fields[column].db_type(connection)}" for name, column in zip(names, columns, strict=True)
-            ) + ") ON COMMIT DROP")
-            with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            sets = ", ".join(f"{connection.ops.quote_name(c)} = v.{n}" for c, n in zip(columns, names, strict=True))
-            done = None
-            with connection.connection.pipeline():
-                cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {scratch} AS v WHERE t.id = v.id")  # noqa: S608
-                if meanwhile:
-                    done = meanwhile()
-            cursor.execute(f"DROP TABLE {scratch}")
-            return done
+            _update(cursor.cursor, _update_statements(model, columns), rows)
+            return
+        table = connection.ops.quote_name(table_of(model))
         sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608 - our own column names
                            [[*row[1:], row[0]] for row in rows])
-    return meanwhile() if meanwhile else None
