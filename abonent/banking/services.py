@@ -28,6 +28,7 @@ from abonent.banking.parsing import (
 from abonent.banking.parsing.base import account_identifier, compact, counterparty_iban, looks_like_iban
 from abonent.core import bulk
 from abonent.core.models import Channel
+from abonent.core.runtime import gc_paused
 from abonent.core.services import AbonentError, audit_record, changed_fields
 
 CENT = Decimal("0.01")
@@ -183,7 +184,7 @@ class ImportResult:
 
 
 def _digest(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
 def line_checksums(account: BankAccount, lines: Iterable[ParsedLine]) -> list[str]:
@@ -231,6 +232,13 @@ def statement_import(
     `format` is "auto", one of parsing.FORMATS, or "csv:PROFILE". A statement for a company account not
     yet known registers the account. `keep_empty` False skips statements without new lines (API polls).
     """
+    with gc_paused():
+        return _statement_import(data=data, filename=filename, account=account, format=format, by=by,
+                                 channel=channel, now=now, keep_empty=keep_empty, match=match)
+
+
+def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, format: str,  # noqa: A002
+                      by: Any, channel: str, now: dt.datetime, keep_empty: bool, match: bool) -> ImportResult:
     layout = None
     if format.startswith("csv:"):
         profile = CsvProfile.objects.filter(name=format[4:]).first()
