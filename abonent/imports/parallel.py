@@ -56,8 +56,15 @@ class Checking:
     def __init__(self, future: Future | None, cleaner: RowCleaner, language: str,
                  rows: Sequence[tuple[int, int, str]]) -> None:
         self.future, self.cleaner, self.language, self.rows = future, cleaner, language, rows
+        self._plans: list[tuple[int, RowPlan]] | None = None
 
     def result(self) -> list[tuple[int, RowPlan]]:
+        """The plans, checked once (asked again, the same list)."""
+        if self._plans is None:
+            self._plans = self._check()
+        return self._plans
+
+    def _check(self) -> list[tuple[int, RowPlan]]:
         global checked_by_helpers
         if self.future is not None:
             try:

@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from abonent.core.bulk import ids_reserve, is_postgres, rows_insert, rows_update
+from abonent.core.bulk import Writer, ids_reserve, is_postgres, rows_insert, rows_update
 from abonent.core.models import AuditEntry, Channel
 from abonent.customers.activity_services import note_sanitise
 from abonent.customers.models import (
@@ -93,8 +93,13 @@ def _jsonable(value: Any) -> Any:
 class Batch:
     """Writes one batch of cleaned rows for a locked job."""
 
-    def __init__(self, *, job: ImportJob, now: dt.datetime, labels: dict[str, dict[int, str]]) -> None:
+    def __init__(self, *, job: ImportJob, now: dt.datetime, labels: dict[str, dict[int, str]],
+                 writer: Writer | None = None) -> None:
         self.job = job
+        # New rows go through the writer when there is one (written from a second thread on PostgreSQL, once
+        # the batch's reads are done: see _write); else at once.
+        self.insert = writer.insert if writer else rows_insert
+        self.writer = writer
         self.now = now
         self.today = now.date()
         self.match_on = [k for k in job.match_on if k in MatchKey.values]
@@ -289,7 +294,7 @@ class Batch:
                     self.outcomes[row_id] = Outcome(RowStatus.CREATED, party_id=pk)
                 else:
                     outcome.party_id = pk
-        rows_insert(Party, ("id", "kind", "name", "first_name", "last_name", "country", "email", "phone", "tax_id",
+        self.insert(Party, ("id", "kind", "name", "first_name", "last_name", "country", "email", "phone", "tax_id",
                             "vat_id", "iban", "city", "stage", "call_center_status_id", "sales_rep_id",
                             "external_ref", "created_at"), party_rows)
 
@@ -487,32 +492,35 @@ class Batch:
     # --- writing ----------------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        # Rows with reserved ids go first: on SQLite the others take the next free ids, after them.
-        for model, columns in INSERT_COLUMNS.items():
-            rows_insert(model, ("id", *columns), self.rows_with_id[model])
-        for model, columns in INSERT_COLUMNS.items():
-            rows_insert(model, columns, self.rows[model])
+        # What reads the database comes first; then the writer, if any, has the connection.
         for pk, columns in self.attribute_updates:
             AttributeValue.objects.filter(pk=pk).update(**columns)
-        self._write_tags()
-        rows_insert(AuditEntry, ("at", "actor_id", "actor_label", "action", "channel", "target_type_id",
+        tags, links = self._tags()
+        if self.writer:
+            self.writer.start()
+        # Rows with reserved ids go first: on SQLite the others take the next free ids, after them.
+        for model, columns in INSERT_COLUMNS.items():
+            self.insert(model, ("id", *columns), self.rows_with_id[model])
+        for model, columns in INSERT_COLUMNS.items():
+            self.insert(model, columns, self.rows[model])
+        self.insert(Tag, ("id", "name"), tags)
+        self.insert(Party.tags.through, ("party_id", "tag_id"), links)
+        self.insert(AuditEntry, ("at", "actor_id", "actor_label", "action", "channel", "target_type_id",
                                  "target_id", "target_label", "subject_type_id", "subject_id", "changes", "note"),
                     self.audit)
 
-    def _write_tags(self) -> None:
+    def _tags(self) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+        """(new tags with reserved ids, (party, tag) links) of the batch."""
         if not self.party_tags:
-            return
+            return [], []
         known = {name.casefold(): pk for pk, name in Tag.objects.values_list("id", "name")}
         missing: dict[str, str] = {}
         for _party, name in self.party_tags:
             if name.casefold() not in known:
                 missing.setdefault(name.casefold(), name)
-        if missing:
-            ids = ids_reserve(Tag, len(missing))
-            rows_insert(Tag, ("id", "name"), list(zip(ids, missing.values(), strict=True)))
-            known.update(zip(missing, ids, strict=True))
-        links = {(party, known[name.casefold()]) for party, name in self.party_tags}
-        rows_insert(Party.tags.through, ("party_id", "tag_id"), sorted(links))
+        tags = list(zip(ids_reserve(Tag, len(missing)), missing.values(), strict=True)) if missing else []
+        known.update((name.casefold(), pk) for pk, name in tags)
+        return tags, sorted({(party, known[name.casefold()]) for party, name in self.party_tags})
 
 
 def values_matching(model: type, column: str, values: list[str], *returned: str, active: bool = False,
@@ -573,7 +581,7 @@ def import_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def outcomes_store(outcomes: dict[int, Outcome]) -> None:
-    rows_update(ImportRow, ("status", "errors", "party_id", "previous"), [
+def outcomes_store(outcomes: dict[int, Outcome], *, writer: Writer | None = None) -> None:
+    (writer.update if writer else rows_update)(ImportRow, ("status", "errors", "party_id", "previous"), [
         (row_id, o.status, o.reasons, o.party_id, o.previous) for row_id, o in outcomes.items()
     ])

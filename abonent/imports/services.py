@@ -28,9 +28,10 @@ from django.utils.text import format_lazy, get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from abonent.core.bulk import rows_insert
+from abonent.core.bulk import Writer, rows_insert
 from abonent.core.models import Channel
 from abonent.core.roles import ADMIN_ROLES, Access
+from abonent.core.runtime import gc_paused
 from abonent.core.services import AbonentError, audit_record
 from abonent.imports import parallel, processing
 from abonent.imports.cleaning import RowCleaner
@@ -415,15 +416,20 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
         while rows := _pending(job_id, after=0, size=batch_rows):
             checking = parallel.clean_later(executor, cleaner, language, rows)
             while rows:
-                moment = time.monotonic()
-                following = _pending(job_id, after=rows[-1][1], size=batch_rows)
-                checking_next = parallel.clean_later(executor, cleaner, language, following)
-                spent["reading"] += time.monotonic() - moment
-                plans = checking.result()
-                spent["checking"] += time.monotonic() - moment
-                moment = time.monotonic()
-                written = _batch_write_safely(job_id, plans, labels=labels, clock=clock)
-                spent["writing"] += time.monotonic() - moment
+                # A batch builds tens of thousands of short-lived objects: the collector's passes over them
+                # (and over the earlier batches' still alive) are left to between batches.
+                with gc_paused():
+                    moment = time.monotonic()
+                    following = _pending(job_id, after=rows[-1][1], size=batch_rows)
+                    checking_next = parallel.clean_later(executor, cleaner, language, following)
+                    spent["reading"] += time.monotonic() - moment
+                    plans = checking.result()
+                    spent["checking"] += time.monotonic() - moment
+                    moment = time.monotonic()
+                    # The next batch is checked while this one's rows are being written (core.bulk.Writer).
+                    written = _batch_write_safely(job_id, plans, labels=labels, clock=clock,
+                                                  meanwhile=checking_next.result)
+                    spent["writing"] += time.monotonic() - moment
                 if written is None:
                     return ImportJob.objects.get(pk=job_id)
                 rows, checking = following, checking_next
@@ -459,13 +465,14 @@ def _pending(job_id: int, *, after: int, size: int) -> list[tuple[int, int, str]
                 .order_by("number").values_list("id", "number", "cells")[:size])
 
 
-def _batch_write_safely(job_id: int, plans: list, *, labels: dict, clock: Callable[[], dt.datetime]) -> int | None:
+def _batch_write_safely(job_id: int, plans: list, *, labels: dict, clock: Callable[[], dt.datetime],
+                        meanwhile: Callable[[], Any] | None = None) -> int | None:
     """Write a batch; when it fails, write its rows one by one and reject (with a reason) the ones that fail.
 
-    Return how many rows were handled, None when the job no longer runs.
+    Return how many rows were handled, None when the job no longer runs. `meanwhile`: see _batch_write.
     """
     try:
-        return _batch_write(job_id, plans, labels=labels, clock=clock)
+        return _batch_write(job_id, plans, labels=labels, clock=clock, meanwhile=meanwhile)
     except Exception:
         if len(plans) == 1:
             log.exception("import job %s: row %s could not be stored", job_id, plans[0][1].number)
@@ -484,9 +491,14 @@ def _batch_write_safely(job_id: int, plans: list, *, labels: dict, clock: Callab
     return handled
 
 
-def _batch_write(job_id: int, plans: list, *, labels: dict, clock: Callable[[], dt.datetime]) -> int | None:
+def _batch_write(job_id: int, plans: list, *, labels: dict, clock: Callable[[], dt.datetime],
+                 meanwhile: Callable[[], Any] | None = None) -> int | None:
     """Write one batch with its counters; the job's heartbeat is the moment the batch was done, so the rate
-    the progress bar shows is rows done over the time they took."""
+    the progress bar shows is rows done over the time they took.
+
+    The rows are written through a core.bulk.Writer: on PostgreSQL from a second thread, while this one runs
+    `meanwhile` (work without the database: checking the next batch's rows).
+    """
     now = clock()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=job_id)
@@ -497,8 +509,12 @@ def _batch_write(job_id: int, plans: list, *, labels: dict, clock: Callable[[], 
         plans = [(row_id, plan) for row_id, plan in plans if row_id in waiting]
         if plans:
             processing.import_lock()
-            outcomes = processing.Batch(job=job, now=now, labels=labels).run(plans)
-            processing.outcomes_store(outcomes)
+            with Writer() as writer:
+                outcomes = processing.Batch(job=job, now=now, labels=labels, writer=writer).run(plans)
+                processing.outcomes_store(outcomes, writer=writer)
+                writer.start()
+                if meanwhile:
+                    meanwhile()
             _count(job, [o.status for o in outcomes.values()], now=clock())
     return len(plans)
 
