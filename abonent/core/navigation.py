@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 
 from abonent.core.roles import Access
@@ -22,7 +23,14 @@ class NavEntry:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reversed(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=512)
+def _reversed(url_name: str, _script_prefix: str) -> str:
+    """The menu's links are the same for every request (of one mount point): each page asked for about a
+    hundred of them, a tenth of its rendering time."""
+    return reverse(url_name)
 
 
 _entries: list[NavEntry] = []
