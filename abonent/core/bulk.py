@@ -224,26 +224,40 @@ class Writer:
 def rows_where(sql: str, params: Sequence[Any] = (), *, lock: str = "") -> list[tuple]:
     """Rows of a SELECT asked about many values at once, in one query whatever their number.
 
-    Each `{any}` in `sql` stands after a column ("WHERE t.iban {any}") and takes the next parameter, a list.
-    PostgreSQL gets the list as one array (`= ANY(%s)`), bound on the server: psycopg writes it in C, where
-    Django's client-side binding quotes every element in Python and an IN list of thousands costs more to
-    build and plan than to run. SQLite reads it from JSON (`IN (SELECT value FROM json_each(%s))`).
-    `lock` names the table alias to lock (FOR UPDATE OF it, PostgreSQL; SQLite's writer holds the database).
+    Each `{any}` in `sql` stands after a column ("WHERE t.iban {any}") and takes the next parameter, a list
+    of strings or integers. PostgreSQL gets the list as one array literal (`= ANY('{"a","b"}')`, read as
+    an array of the column's type): one string to bind, where Django's cursor quotes an IN list's values
+    one by one, psycopg's array dumper walks them in Python, and an IN list of thousands costs more to build
+    and plan than to run. SQLite reads it from JSON (`IN (SELECT value FROM json_each(%s))`). `lock` names
+    the table alias to lock (FOR UPDATE OF it, PostgreSQL; SQLite's writer holds the whole database).
     """
-    if is_postgres():
-        import psycopg
-
-        connection.ensure_connection()
-        statement = sql.format(any="= ANY(%s)") + (f" FOR UPDATE OF {lock}" if lock else "")
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(statement, [list(p) if isinstance(p, list | tuple | set | frozenset) else p
-                                       for p in params])
-            return cursor.fetchall()
-    statement = sql.format(any="IN (SELECT value FROM json_each(%s))")
+    lists = [isinstance(p, list | tuple | set | frozenset) for p in params]
+    pieces = sql.split("{any}")
+    if len(pieces) - 1 != sum(lists):
+        raise ValueError("rows_where: one list parameter for each {any}")
+    values: list[Any] = []
+    placeholders: list[str] = []
+    for param, is_list in zip(params, lists, strict=True):
+        if not is_list:
+            values.append(param)
+        elif is_postgres():
+            values.append(_array_literal(param))
+            placeholders.append("= ANY(%s)")
+        else:
+            values.append(_json(list(param)))
+            placeholders.append("IN (SELECT value FROM json_each(%s))")
+    statement = pieces[0] + "".join(p + piece for p, piece in zip(placeholders, pieces[1:], strict=True))
+    if lock and is_postgres():
+        statement += f" FOR UPDATE OF {lock}"
     with connection.cursor() as cursor:
-        cursor.execute(statement, [_json(list(p)) if isinstance(p, list | tuple | set | frozenset) else p
-                                   for p in params])
+        cursor.execute(statement, values)
         return cursor.fetchall()
+
+
+def _array_literal(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of the values' text, each quoted: '{"1","2"}', '{"a\\"b"}'."""
+    escaped = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{v}"' for v in escaped) + "}"
 
 
 def ids_reserve(model: type[models.Model], count: int) -> list[int]:

@@ -99,3 +99,19 @@ def test_an_error_before_the_start_leaves_the_queued_writes_unwritten():
         raise ValueError("no payments")
 
     assert not mine().exists()
+
+
+def test_values_with_quotes_backslashes_commas_and_braces_are_found_as_they_are():
+    names = ['Müller "Kommandit", s.r.o.', "C:\\path\\{x}", "a,b", "plain"]
+    bulk.rows_insert(DocumentSeries, SERIES, [(f"c{n}", "test", name, "", 6, False, False, True)
+                                              for n, name in enumerate(names)])
+    table = DocumentSeries._meta.db_table
+
+    found = bulk.rows_where(f"SELECT t.name FROM {table} t WHERE t.name {{any}}", [[*names[:3], "a"]])  # noqa: S608
+    by_id = bulk.rows_where(f"SELECT t.code FROM {table} t WHERE t.id {{any}}",  # noqa: S608
+                            [list(mine().filter(name="plain").values_list("id", flat=True))])
+    nothing = bulk.rows_where(f"SELECT t.code FROM {table} t WHERE t.id {{any}}", [[]])  # noqa: S608
+
+    assert sorted(name for (name,) in found) == sorted(names[:3])
+    assert by_id == [("c3",)]
+    assert nothing == []
