@@ -434,9 +434,10 @@ def job_run(*, job_id: int, clock: Callable[[], dt.datetime] = timezone.now,
                     return ImportJob.objects.get(pk=job_id)
                 rows, checking = following, checking_next
         _sqlite_cache(None)
-        log.info("import job %s: %.1f s, of which reading %.1f s, waiting for checks %.1f s, writing %.1f s "
-                 "(helpers: %s)", job_id, time.monotonic() - began, spent["reading"],
-                 spent["checking"] - spent["reading"], spent["writing"], settings.IMPORT_HELPERS if executor else 0)
+        log.info("import job %s: %.1f s, of which reading %.1f s, waiting for checks %.1f s, "
+                 "writing (the next batch checked meanwhile) %.1f s (helpers: %s)", job_id, time.monotonic() - began,
+                 spent["reading"], spent["checking"] - spent["reading"], spent["writing"],
+                 settings.IMPORT_HELPERS if executor else 0)
         return _job_finish(job_id, now=clock())
 
 
