@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ from abonent.billing.bank_payments import BankPaymentEntry, bank_payments_record
 from abonent.billing.models import ExpectedPayment
 from abonent.contracts.models import Contract
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
-from abonent.core.bulk import Writer, rows_where
+from abonent.core.bulk import Writer, quoted_table, rows_where
 from abonent.core.services import PeriodClosedError, period_assert_open
 from abonent.customers.models import BankAccount as CustomerBankAccount
 from abonent.customers.models import Party
@@ -112,10 +111,6 @@ def name_similarity(a: str, b: str) -> float:
 # --- deciding --------------------------------------------------------------------------------------
 
 
-def _table(model: type) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _contracts_by_reference(references: Sequence[tuple[set[str], set[str]]]) -> tuple[dict, dict]:
     """{variable symbol: contract}, {creditor reference: contract} of the references the lines quote."""
     symbols, creditor = set(), set()
@@ -129,7 +124,8 @@ def _contracts_by_reference(references: Sequence[tuple[set[str], set[str]]]) -> 
             continue
         rows = rows_where(
             f"SELECT c.id, c.number, c.{column}, c.party_id, p.merged_into_id, p.name "  # noqa: S608 - our names
-            f"FROM {_table(Contract)} c JOIN {_table(Party)} p ON p.id = c.party_id WHERE c.{column} {{any}}",
+            f"FROM {quoted_table(Contract)} c JOIN {quoted_table(Party)} p ON p.id = c.party_id "
+            f"WHERE c.{column} {{any}}",
             [sorted(keys)])
         for pk, number, key, party_id, merged_into_id, name in rows:
             target[key] = {"id": pk, "number": number, column: key, "party_id": party_id,
@@ -142,8 +138,8 @@ def _parties_by_iban(lines: Sequence[BankStatementLine]) -> dict[str, dict[int, 
     owners: dict[str, dict[int, str]] = defaultdict(dict)
     if ibans:
         rows = rows_where(
-            f"SELECT b.iban, b.party_id, p.merged_into_id, p.name FROM {_table(CustomerBankAccount)} b "  # noqa: S608
-            f"JOIN {_table(Party)} p ON p.id = b.party_id WHERE b.iban {{any}}", [sorted(ibans)])
+            f"SELECT b.iban, b.party_id, p.merged_into_id, p.name FROM {quoted_table(CustomerBankAccount)} b "  # noqa: S608
+            f"JOIN {quoted_table(Party)} p ON p.id = b.party_id WHERE b.iban {{any}}", [sorted(ibans)])
         for iban, party_id, merged_into_id, name in rows:
             owners[iban][merged_into_id or party_id] = name
     return owners

@@ -12,7 +12,7 @@ from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -213,9 +213,9 @@ def _fingerprint(account: BankAccount, statement: ParsedStatement, checksums: li
 
 
 def _existing(account: BankAccount, checksums: list[str]) -> set[str]:
-    table = connection.ops.quote_name(BankStatementLine._meta.db_table)
     return {checksum for (checksum,) in bulk.rows_where(
-        f"SELECT t.checksum FROM {table} t WHERE t.account_id = %s AND t.checksum {{any}}",  # noqa: S608
+        f"SELECT t.checksum FROM {bulk.quoted_table(BankStatementLine)} t "  # noqa: S608
+        "WHERE t.account_id = %s AND t.checksum {any}",
         [account.pk, checksums])}
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from abonent.billing.models import OPEN_STATUSES, Allocation, ExpectedPayment, Payment, PaymentSource
@@ -51,10 +51,6 @@ class BankPaymentEntry:
     note: str = ""
     contract_id: int | None = None  # the contract the reference names: its items are paid first
     item_id: int | None = None  # an item chosen by hand: paid before anything else
-
-
-def _quoted(name: str) -> str:
-    return connection.ops.quote_name(name)
 
 
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *,
@@ -106,7 +102,7 @@ def bank_payments_record(
     actor = by if getattr(by, "is_authenticated", False) else None
     with transaction.atomic(savepoint=writer is None), nullcontext(writer) if writer else bulk.Writer() as writer:
         names: dict[int, str] = {}
-        rows = bulk.rows_where(f"SELECT t.id, t.name, t.merged_into_id FROM {_quoted(Party._meta.db_table)} t "  # noqa: S608
+        rows = bulk.rows_where(f"SELECT t.id, t.name, t.merged_into_id FROM {bulk.quoted_table(Party)} t "  # noqa: S608
                                "WHERE t.id {any} ORDER BY t.id", [sorted({e.party_id for e in entries})], lock="t")
         for pk, name, merged_into in rows:
             if merged_into is not None:
@@ -115,7 +111,7 @@ def bank_payments_record(
             names[pk] = name
         items: dict[int, list[SimpleNamespace]] = defaultdict(list)
         rows = bulk.rows_where(
-            f"SELECT {', '.join(f't.{c}' for c in ITEM_FIELDS)} FROM {_quoted(ExpectedPayment._meta.db_table)} t "  # noqa: S608
+            f"SELECT {', '.join(f't.{c}' for c in ITEM_FIELDS)} FROM {bulk.quoted_table(ExpectedPayment)} t "  # noqa: S608
             "WHERE t.party_id {any} AND t.status {any} ORDER BY t.id", [sorted(names), OPEN_STATUSES], lock="t")
         for row in rows:
             item = SimpleNamespace(**dict(zip(ITEM_FIELDS, row, strict=True)))

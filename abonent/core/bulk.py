@@ -33,6 +33,11 @@ def table_of(model: type[models.Model]) -> str:
     return model._meta.db_table
 
 
+def quoted_table(model: type[models.Model]) -> str:
+    """The model's table as written into SQL (rows_where's queries)."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def _converters(model: type[models.Model], columns: Sequence[str]) -> list[tuple[int, Callable[[Any], Any]]]:
     """(index, function) for the columns whose Python values the driver does not take as they are: JSON always,
     date-times on SQLite (stored as the ORM stores them, in UTC without offset)."""

@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from abonent.core.bulk import Writer, ids_reserve, is_postgres, rows_insert, rows_update, rows_where
+from abonent.core.bulk import Writer, ids_reserve, is_postgres, quoted_table, rows_insert, rows_update, rows_where
 from abonent.core.models import AuditEntry, Channel
 from abonent.customers.activity_services import note_sanitise
 from abonent.customers.models import (
@@ -537,8 +537,8 @@ def values_matching(model: type, column: str, values: list[str], *returned: str,
     if kind:
         where.append("t.kind = %s AND p.merged_into_id IS NULL")
         params.append(kind)
-    join = f" JOIN {quote(Party._meta.db_table)} p ON p.id = t.party_id" if kind else ""
-    return rows_where(f"SELECT {selected} FROM {quote(model._meta.db_table)} t{join} "  # noqa: S608
+    join = f" JOIN {quoted_table(Party)} p ON p.id = t.party_id" if kind else ""
+    return rows_where(f"SELECT {selected} FROM {quoted_table(model)} t{join} "  # noqa: S608
                       f"WHERE {' AND '.join(where)}", params)
 
 
