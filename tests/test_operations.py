@@ -13,7 +13,14 @@ ABONENT = Path(sys.executable).parent / "abonent"
 
 
 def run_abonent(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ABONENT_", "DJANGO_", "PYTEST"))}
+    """Run the console script on its own SQLite database in tmp_path.
+
+    DATABASE_URL is dropped too: under the PostgreSQL run it names one shared
+    database, and two of these tests migrating it at once collide."""
+    clean = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("ABONENT_", "DJANGO_", "PYTEST")) and k != "DATABASE_URL"
+    }
     clean.update({"ABONENT_DATA_DIR": str(tmp_path)}, **env)
     return subprocess.run([str(ABONENT), *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
 
