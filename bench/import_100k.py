@@ -223,8 +223,8 @@ def generate(path: Path, rows: int, *, seed: int) -> dict[str, int]:
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [str(Path(sys.executable).parent / "abonent"), "run_huey", "--workers", "1", "--delay", "0.05",
                "--max-delay", "0.2", "--no-periodic"]
-    return subprocess.Popen(command, env=env,  # noqa: S603 - our own console script cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("wb"),  # noqa: S603 - our own script
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def peak_mb(pid: int) -> float:
