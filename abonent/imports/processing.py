@@ -117,7 +117,8 @@ class Batch:
         # Rows to insert per table (in INSERT_COLUMNS order); those of updated customers carry a reserved id first.
         self.rows: dict[type, list[tuple]] = defaultdict(list)
         self.rows_with_id: dict[type, list[tuple]] = defaultdict(list)
-        self.party_tags: list[tuple[int, int]] = []
+        self.party_tags: list[tuple[int, str]] = []  # (party id, tag name)
+        self.tags_new: list[tuple[int, str]] = []  # tags the batch creates, with reserved ids
         self.audit: list[tuple] = []
         self.attribute_updates: list[tuple[int, dict[str, Any]]] = []
 
@@ -218,9 +219,19 @@ class Batch:
             for key in self.match_on:
                 for value in self._keys(plan, key):
                     seen[key].setdefault(value, (target[0], target[1], plan.number))
-        self._create(new_parties)
+        # Everything that reads the database comes first: then the writer, if any, has the connection, and
+        # each table's rows are sent as soon as they are built, while the next table's are being built.
+        for new, pk in zip(new_parties, ids_reserve(Party, len(new_parties)), strict=True):
+            new.id = pk
         self._update(updates)
-        self._write()
+        tags = self._tags_reserve([tag for new in new_parties for tag in new.plan.tags])
+        if self.writer:
+            self.writer.start()
+        # Rows with reserved ids go first: on SQLite the others take the next free ids, after them.
+        for model, columns in INSERT_COLUMNS.items():
+            self.insert(model, ("id", *columns), self.rows_with_id[model])
+        self._create(new_parties)
+        self._write(tags)
         return self.outcomes
 
     def _match(self, plan: RowPlan, found: dict[str, dict[str, int]],
@@ -244,22 +255,35 @@ class Batch:
     # --- new customers ----------------------------------------------------------------------------------
 
     def _create(self, new_parties: list[NewParty]) -> None:
+        """Build and send the new customers' rows (their ids are reserved): the customers first, so that the
+        database writes them while their contacts, addresses and history are built."""
         if not new_parties:
             return
-        ids = ids_reserve(Party, len(new_parties))
         party_rows = []
-        for new, pk in zip(new_parties, ids, strict=True):
-            new.id = pk
+        for new in new_parties:
             plan = new.plan
             values = plan.fields
             address = plan.address
             party_rows.append((
-                pk, plan.kind, plan.name, values.get("first_name", ""), values.get("last_name", ""), plan.country,
-                plan.emails[0] if plan.emails else "", plan.phones[0] if plan.phones else "",
+                new.id, plan.kind, plan.name, values.get("first_name", ""), values.get("last_name", ""),
+                plan.country, plan.emails[0] if plan.emails else "", plan.phones[0] if plan.phones else "",
                 values.get("tax_id", ""), values.get("vat_id", ""), plan.iban, address["city"] if address else "",
                 values.get("stage", Stage.PROSPECT), values.get("call_center_status_id"), values.get("sales_rep_id"),
                 values.get("external_ref", ""), self.now,
             ))
+            for row_id in new.rows:
+                outcome = self.outcomes.get(row_id)
+                if outcome is None:
+                    self.outcomes[row_id] = Outcome(RowStatus.CREATED, party_id=new.id)
+                else:
+                    outcome.party_id = new.id
+        self.insert(Party, ("id", "kind", "name", "first_name", "last_name", "country", "email", "phone", "tax_id",
+                            "vat_id", "iban", "city", "stage", "call_center_status_id", "sales_rep_id",
+                            "external_ref", "created_at"), party_rows)
+        for new in new_parties:
+            pk, plan = new.id, new.plan
+            values = plan.fields
+            address = plan.address
             for kind, items in ((ContactKind.EMAIL, plan.emails), (ContactKind.PHONE, plan.phones)):
                 for index, value in enumerate(items):
                     self.rows[ContactPoint].append((pk, kind, value, "", index == 0))
@@ -288,15 +312,6 @@ class Batch:
             }
             self._audit(pk, plan.name, "abonent.customers.party.created",
                         {f: (None, v) for f, v in changes.items() if v}, number=plan.number)
-            for row_id in new.rows:
-                outcome = self.outcomes.get(row_id)
-                if outcome is None:
-                    self.outcomes[row_id] = Outcome(RowStatus.CREATED, party_id=pk)
-                else:
-                    outcome.party_id = pk
-        self.insert(Party, ("id", "kind", "name", "first_name", "last_name", "country", "email", "phone", "tax_id",
-                            "vat_id", "iban", "city", "stage", "call_center_status_id", "sales_rep_id",
-                            "external_ref", "created_at"), party_rows)
 
     def _label(self, column: str, value: Any) -> Any:
         if value is None:
@@ -378,6 +393,8 @@ class Batch:
                 by_columns[changed].append((pk, *(values[c] for c in changed)))
         for changed, rows in by_columns.items():
             rows_update(Party, changed, rows)
+        for pk, columns in self.attribute_updates:
+            AttributeValue.objects.filter(pk=pk).update(**columns)
 
     def _update_one(self, row_id: int, plan: RowPlan, why: str, current: dict[str, Any],
                     contacts: set[tuple[str, str]],
@@ -491,36 +508,31 @@ class Batch:
 
     # --- writing ----------------------------------------------------------------------------------------
 
-    def _write(self) -> None:
-        # What reads the database comes first; then the writer, if any, has the connection.
-        for pk, columns in self.attribute_updates:
-            AttributeValue.objects.filter(pk=pk).update(**columns)
-        tags, links = self._tags()
-        if self.writer:
-            self.writer.start()
-        # Rows with reserved ids go first: on SQLite the others take the next free ids, after them.
-        for model, columns in INSERT_COLUMNS.items():
-            self.insert(model, ("id", *columns), self.rows_with_id[model])
+    def _write(self, tags: dict[str, int]) -> None:
+        """Send the new customers' other rows, the tags and the history entries."""
         for model, columns in INSERT_COLUMNS.items():
             self.insert(model, columns, self.rows[model])
-        self.insert(Tag, ("id", "name"), tags)
-        self.insert(Party.tags.through, ("party_id", "tag_id"), links)
+        self.insert(Tag, ("id", "name"), self.tags_new)
+        self.insert(Party.tags.through, ("party_id", "tag_id"),
+                    sorted({(party, tags[name.casefold()]) for party, name in self.party_tags}))
         self.insert(AuditEntry, ("at", "actor_id", "actor_label", "action", "channel", "target_type_id",
                                  "target_id", "target_label", "subject_type_id", "subject_id", "changes", "note"),
                     self.audit)
 
-    def _tags(self) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
-        """(new tags with reserved ids, (party, tag) links) of the batch."""
-        if not self.party_tags:
-            return [], []
+    def _tags_reserve(self, names: list[str]) -> dict[str, int]:
+        """{folded name: id} of the batch's tags (the new customers' `names`, then the updates'); the tags not
+        yet known get ids reserved and wait in tags_new, each spelt as it first appears."""
+        names = names + [name for _party, name in self.party_tags]
+        if not names:
+            return {}
         known = {name.casefold(): pk for pk, name in Tag.objects.values_list("id", "name")}
         missing: dict[str, str] = {}
-        for _party, name in self.party_tags:
+        for name in names:
             if name.casefold() not in known:
                 missing.setdefault(name.casefold(), name)
-        tags = list(zip(ids_reserve(Tag, len(missing)), missing.values(), strict=True)) if missing else []
-        known.update((name.casefold(), pk) for pk, name in tags)
-        return tags, sorted({(party, known[name.casefold()]) for party, name in self.party_tags})
+        self.tags_new = list(zip(ids_reserve(Tag, len(missing)), missing.values(), strict=True))
+        known.update((name.casefold(), pk) for pk, name in self.tags_new)
+        return known
 
 
 def values_matching(model: type, column: str, values: list[str], *returned: str, active: bool = False,
