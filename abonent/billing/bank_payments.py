@@ -85,7 +85,7 @@ def bank_payments_record(
 ) -> list[int]:
     """Record the payments (in the order given) and allocate each; return their ids in that order.
 
-    The rows are written by a core.bulk.Writer, which on PostgreSQL writes from a second thread while this
+    The rows are written by a core.bulk.Writer, which writes from a second thread while this
     one shares the payments out and builds the next rows. A caller that passes its own `writer` (not yet
     started; the bank import, which writes its lines first) holds the transaction and leaves the writer
     itself, before it uses the database again.

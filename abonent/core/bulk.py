@@ -10,10 +10,13 @@ arrays of ten thousand values.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache, partial
+from contextlib import closing
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
@@ -130,14 +133,47 @@ def _update(cursor: Any, statements: tuple[str, str, str, str], rows: Iterable[S
     cursor.execute(drop)
 
 
+def _json_value(value: Any) -> str:
+    """What JSON cannot hold, as the ORM stores it on SQLite; anything else is refused."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"no JSON for {type(value).__name__} in a bulk write")
+
+
+_json_rows = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_value).encode
+
+
+def _sqlite_picks(count: int, start: int = 0) -> list[str]:
+    return [f"json_extract(v.value, '$[{i}]')" for i in range(start, start + count)]
+
+
+def _sqlite_insert_statement(model: type[models.Model], columns: Sequence[str]) -> str:
+    """SQLite: insert rows given as one JSON array of arrays: one statement, run without Python's lock (its
+    executemany takes the lock back after every row, which a busy thread beside it holds for milliseconds)."""
+    return (f"INSERT INTO {connection.ops.quote_name(table_of(model))} ({_quoted(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(_sqlite_picks(len(columns)))} FROM json_each(?) AS v")
+
+
+def _sqlite_update_statement(model: type[models.Model], columns: Sequence[str]) -> str:
+    """SQLite: set columns of rows given as one JSON array of [id, *values] arrays (as _sqlite_insert)."""
+    table = connection.ops.quote_name(table_of(model))
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = {pick}"
+                     for c, pick in zip(columns, _sqlite_picks(len(columns), start=1), strict=True))
+    return (f"UPDATE {table} SET {sets} FROM json_each(?) AS v "  # noqa: S608 - our own names
+            f"WHERE {table}.id = json_extract(v.value, '$[0]')")
+
+
 class Writer:
     """Writes sent to the database from a second thread while this one goes on computing.
 
     The jobs (insert, update, check_keys) run in the order given, on this thread's connection and inside its
     transaction. Before start() they are only queued, and the caller may still read; from start() until the
     writer is left, this thread must not use the database (no query, no savepoint): the writer's thread
-    has the connection. Leaving waits for every job and raises the first error. On PostgreSQL the database's
-    work thus overlaps the caller's Python on a second core; SQLite runs each job in this thread, at once.
+    has the connection. Leaving waits for every job and raises the first error. The database's work thus
+    overlaps the caller's Python on a second core: PostgreSQL's server runs beside it; SQLite's engine runs
+    in the writer's thread without Python's lock, each job one statement over rows sent as JSON.
     """
 
     def __init__(self) -> None:
@@ -164,23 +200,20 @@ class Writer:
         if self._started:
             return
         self._started = True
-        if is_postgres():
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-writer")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-writer")
         for job in self._queued:
             self._run(job)
         self._queued.clear()
 
     def _job(self, work: Callable[[Any], None]) -> None:
-        """Queue or run `work`, given a psycopg cursor on PostgreSQL (on SQLite it opens its own)."""
-        if not is_postgres():
-            job = partial(work, None)
-        else:
-            connection.ensure_connection()
-            raw, wrapper = connection.connection, connection  # this thread's: the writer's thread has its own
+        """Queue or run `work`, given a cursor of the driver's own (psycopg's, sqlite3's)."""
+        connection.ensure_connection()
+        raw, wrapper = connection.connection, connection  # this thread's: the writer's thread has its own
 
-            def job() -> None:
-                with wrapper.wrap_database_errors, raw.cursor() as cursor:
-                    work(cursor)
+        def job() -> None:
+            with wrapper.wrap_database_errors, closing(raw.cursor()) as cursor:
+                work(cursor)
+
         if self._started:
             self._run(job)
         else:
@@ -201,19 +234,21 @@ class Writer:
             statement = _copy_statement(model, columns)
             self._job(lambda cursor: _copy(cursor, statement, rows))
         else:
-            self._job(lambda _cursor: rows_insert(model, columns, rows, ready=True))
+            statement = _sqlite_insert_statement(model, columns)
+            self._job(lambda cursor: cursor.execute(statement, [_json_rows(rows)]))
 
     def update(self, model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """As rows_update."""
         rows = list(rows)
         if not rows:
             return
+        ready = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
         if is_postgres():
-            ready = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
             statements = _update_statements(model, columns)
             self._job(lambda cursor: _update(cursor, statements, ready))
         else:
-            self._job(lambda _cursor: rows_update(model, columns, rows))
+            statement = _sqlite_update_statement(model, columns)
+            self._job(lambda cursor: cursor.execute(statement, [_json_rows(ready)]))
 
     def check_keys(self) -> None:
         """Have the foreign keys of everything written so far checked now rather than at the commit

@@ -96,8 +96,8 @@ class Batch:
     def __init__(self, *, job: ImportJob, now: dt.datetime, labels: dict[str, dict[int, str]],
                  writer: Writer | None = None) -> None:
         self.job = job
-        # New rows go through the writer when there is one (written from a second thread on PostgreSQL, once
-        # the batch's reads are done: see _write); else at once.
+        # New rows go through the writer when there is one (written from a second thread once the batch's
+        # reads are done: see run); else at once.
         self.insert = writer.insert if writer else rows_insert
         self.writer = writer
         self.now = now

@@ -497,8 +497,8 @@ def _batch_write(job_id: int, plans: list, *, labels: dict, clock: Callable[[], 
     """Write one batch with its counters; the job's heartbeat is the moment the batch was done, so the rate
     the progress bar shows is rows done over the time they took.
 
-    The rows are written through a core.bulk.Writer: on PostgreSQL from a second thread, while this one runs
-    `meanwhile` (work without the database: checking the next batch's rows).
+    The rows are written through a core.bulk.Writer, from a second thread, while this one runs `meanwhile`
+    (work without the database: checking the next batch's rows).
     """
     now = clock()
     with transaction.atomic():

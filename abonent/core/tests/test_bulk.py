@@ -1,12 +1,13 @@
 """core.bulk: many rows at once, on SQLite and PostgreSQL alike, and the writer that writes beside the caller."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from abonent.core import bulk
-from abonent.core.models import AuditEntry, DocumentSeries
+from abonent.core.models import AuditEntry, ClosedPeriod, DocumentSeries
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -115,3 +116,38 @@ def test_values_with_quotes_backslashes_commas_and_braces_are_found_as_they_are(
     assert sorted(name for (name,) in found) == sorted(names[:3])
     assert by_id == [("c3",)]
     assert nothing == []
+
+
+def test_the_writer_stores_values_of_every_kind_as_the_orm_does():
+    odd = 'Müller "Kommandit", s.r.o. \\ {x} \u2028 ꙮ'
+    with transaction.atomic(), bulk.Writer() as writer:
+        writer.start()
+        writer.insert(DocumentSeries, SERIES, [(odd[:40], "test", odd, "", 7, True, False, False)])
+        writer.insert(ClosedPeriod, ("active_from", "active_to", "domain", "note", "closed_by_id", "closed_at"),
+                      [(dt.date(2026, 1, 1), dt.date(2026, 2, 1), "billing", odd, None, NOW)])
+        writer.insert(AuditEntry, AUDIT, [audit_row(1, name=[None, odd], amount=["1.50", None])])
+
+    series, period, entry = mine().get(), ClosedPeriod.objects.get(), AuditEntry.objects.get(target_id="1")
+    assert (series.name, series.padding, series.reset_yearly, series.active) == (odd, 7, True, False)
+    assert (period.active_from, period.active_to, period.note, period.closed_by, period.closed_at) == (
+        dt.date(2026, 1, 1), dt.date(2026, 2, 1), odd, None, NOW)
+    assert entry.changes == {"name": [None, odd], "amount": ["1.50", None]} and entry.at == NOW
+
+    with transaction.atomic(), bulk.Writer() as writer:
+        writer.start()
+        writer.update(ClosedPeriod, ("active_to", "note"), [(period.pk, dt.date(2026, 3, 1), "")])
+        writer.update(DocumentSeries, ("active", "padding"), [(series.pk, True, 3)])
+
+    period.refresh_from_db()
+    series.refresh_from_db()
+    assert (period.active_to, period.note, series.active, series.padding) == (dt.date(2026, 3, 1), "", True, 3)
+
+
+def test_a_value_the_writer_cannot_send_is_refused_not_stored_as_something_else():
+    if bulk.is_postgres():
+        pytest.skip("COPY sends a value of any type as its text; SQLite's rows travel as JSON")
+    with pytest.raises(TypeError, match="UUID"), transaction.atomic(), bulk.Writer() as writer:
+        writer.start()
+        writer.insert(DocumentSeries, SERIES, [("x", "test", uuid.uuid4(), "", 6, False, False, True)])
+
+    assert not mine().exists()
