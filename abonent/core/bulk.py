@@ -1,4 +1,5 @@
-"""The database's fast paths for many rows at once: COPY on PostgreSQL, executemany on SQLite.
+"""The database's fast paths for many rows at once: COPY on PostgreSQL; on SQLite executemany, and for the
+Writer's thread one statement over the rows as a JSON array.
 
 Rows are plain tuples in the order of the columns named; they bypass model instances, which cost more than
 the insert itself when there are a hundred thousand. Callers hold a transaction.
