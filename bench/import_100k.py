@@ -220,6 +220,32 @@ def generate(path: Path, rows: int, *, seed: int) -> dict[str, int]:
 # --- the database and the worker --------------------------------------------------------------------------
 
 
+def database_ready() -> Any:
+    """Migrate the benchmark's database (Django set up on it) and make the manager who imports; return them."""
+    from django.core.management import call_command
+
+    from abonent.accounts.models import User
+    from abonent.accounts.services import rights_seed_defaults
+    from abonent.core.roles import Role
+
+    call_command("migrate", verbosity=0)
+    rights_seed_defaults()
+    return User.objects.create(username="bench-manager", role=Role.MANAGER, first_name="Bench", language="en",
+                               password="!")
+
+
+def job_queued(path: Path, manager: Any) -> Any:
+    """Upload the file, keep the automatic mapping and start the job, as a user would; return the job."""
+    from django.utils import timezone
+
+    from abonent.imports import services
+
+    job = services.job_create(source=path, by=manager, now=timezone.now())
+    services.job_configure(job=job, mapping=job.mapping, by=manager, country_default="CZ",
+                           match_on=["tax_id", "email"], on_duplicate="update")
+    return services.job_start(job=job, by=manager, now=timezone.now())
+
+
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [str(Path(sys.executable).parent / "abonent"), "run_huey", "--workers", "1", "--delay", "0.05",
                "--max-delay", "0.2", "--no-periodic"]
@@ -267,19 +293,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from abonent.accounts.models import User
-    from abonent.accounts.services import rights_seed_defaults
-    from abonent.core.roles import Role
-    from abonent.imports import services
     from abonent.imports.models import ImportJob, JobStatus
 
-    call_command("migrate", verbosity=0)
-    rights_seed_defaults()
-    manager = User.objects.create(username="bench-manager", role=Role.MANAGER, first_name="Bench", language="en",
-                                  password="!")
+    manager = database_ready()
     path = data_dir / "customers-100k.csv"
     began = time.monotonic()
     made = generate(path, args.rows, seed=args.seed)
@@ -292,10 +308,7 @@ def main() -> None:
         load_before = os.getloadavg()[0]
         worker_cpu = cpu_seconds(worker.pid)
         began = time.monotonic()
-        job = services.job_create(source=path, by=manager, now=timezone.now())
-        services.job_configure(job=job, mapping=job.mapping, by=manager, country_default="CZ",
-                               match_on=["tax_id", "email"], on_duplicate="update")
-        job = services.job_start(job=job, by=manager, now=timezone.now())
+        job = job_queued(path, manager)
         accepted = time.monotonic() - began
         print(f"accepted in {accepted:.2f} s, mapping {job.mapping}", file=sys.stderr)
         while True:

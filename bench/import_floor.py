@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.benchdb import drop_database, postgres_admin, prepare_database  # noqa: E402
-from bench.import_100k import generate  # noqa: E402
+from bench.import_100k import database_ready, generate, job_queued  # noqa: E402
 
 BENCH_DB = "abonent_bench_floor"
 COPY_DB = "abonent_bench_floor_copy"
@@ -139,26 +139,15 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connections
-    from django.utils import timezone
 
-    from abonent.accounts.models import User
-    from abonent.accounts.services import rights_seed_defaults
-    from abonent.core.roles import Role
     from abonent.core.runtime import heap_freeze
     from abonent.imports import services
 
-    call_command("migrate", verbosity=0)
-    rights_seed_defaults()
-    manager = User.objects.create(username="bench-manager", role=Role.MANAGER, first_name="Bench", language="en",
-                                  password="!")
+    manager = database_ready()
     source = data_dir / "customers.csv"
     generate(source, args.rows, seed=args.seed)
-    job = services.job_create(source=source, by=manager, now=timezone.now())
-    services.job_configure(job=job, mapping=job.mapping, by=manager, country_default="CZ",
-                           match_on=["tax_id", "email"], on_duplicate="update")
-    job = services.job_start(job=job, by=manager, now=timezone.now())
+    job = job_queued(source, manager)
 
     # The database as the worker finds it: the copy the rows are loaded into.
     connections.close_all()
