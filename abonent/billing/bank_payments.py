@@ -36,7 +36,6 @@ from abonent.core.services import period_assert_open
 from abonent.customers.models import Party
 
 CENT = Decimal("0.01")
-INSERT_ROWS = 500  # rows per INSERT statement: parameters stay well under SQLite's limit
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,7 @@ def bank_payments_record(
     for day in {entry.received_on for entry in entries}:
         period_assert_open(on=day, domain="billing")
     actor = by if getattr(by, "is_authenticated", False) else None
+    actor_id = actor.pk if actor else None
     with transaction.atomic(savepoint=writer is None), nullcontext(writer) if writer else bulk.Writer() as writer:
         names: dict[int, str] = {}
         rows = bulk.rows_where(f"SELECT t.id, t.name, t.merged_into_id FROM {bulk.quoted_table(Party)} t "  # noqa: S608
@@ -120,14 +120,12 @@ def bank_payments_record(
             items[item.party_id].append(item)
         payment_ids = bulk.ids_reserve(Payment, len(entries))
         # What needs the database or this request's language is read before the writer has the connection.
-        audit = partial(_audit_rows, entries, payment_ids, now=now, channel=channel,
-                        actor_id=actor.pk if actor else None,
+        audit = partial(_audit_rows, entries, payment_ids, now=now, channel=channel, actor_id=actor_id,
                         label=(actor.get_full_name() or actor.get_username()) if actor else _("system"),
                         party_type=ContentType.objects.get_for_model(Party).pk,
                         payment_type=ContentType.objects.get_for_model(Payment).pk)
         writer.start()
         allocations, paid_items = _share_out(entries, items, now=now)
-        actor_id = actor.pk if actor else None
         rows_insert(Payment, ["id", "party", "amount", "currency", "received_on", "source", "reference",
                               "counterparty_account", "counterparty_name", "note", "allocated_amount",
                               "refunded_amount", "created_at", "created_by", "channel"], [

@@ -158,7 +158,7 @@ def _sqlite_insert_statement(model: type[models.Model], columns: Sequence[str]) 
 
 
 def _sqlite_update_statement(model: type[models.Model], columns: Sequence[str]) -> str:
-    """SQLite: set columns of rows given as one JSON array of [id, *values] arrays (as _sqlite_insert)."""
+    """SQLite: set columns of rows given as one JSON array of [id, *values] arrays (as _sqlite_insert_statement)."""
     table = connection.ops.quote_name(table_of(model))
     sets = ", ".join(f"{connection.ops.quote_name(c)} = {pick}"
                      for c, pick in zip(columns, _sqlite_picks(len(columns), start=1), strict=True))
@@ -221,10 +221,7 @@ class Writer:
             self._queued.append(job)
 
     def _run(self, job: Callable[[], None]) -> None:
-        if self._pool is None:
-            job()
-        else:
-            self._done.append(self._pool.submit(job))
+        self._done.append(self._pool.submit(job))
 
     def insert(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """As rows_insert."""
@@ -240,10 +237,9 @@ class Writer:
 
     def update(self, model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """As rows_update."""
-        rows = list(rows)
-        if not rows:
-            return
         ready = list(_converted(rows, [(i + 1, f) for i, f in _converters(model, columns)]))
+        if not ready:
+            return
         if is_postgres():
             statements = _update_statements(model, columns)
             self._job(lambda cursor: _update(cursor, statements, ready))
