@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,9 +33,18 @@ def babel_locale(language: str | None = None) -> str:
     return BABEL_LOCALES.get((language or translation.get_language() or "en")[:2], "en_GB")
 
 
+# CLDR's currency spacing, which Babel does not apply: a currency written with letters (a code
+# such as "CZK") is kept apart from the digits by a no-break space, so English reads
+# "CZK 1,234.50" and not "CZK1,234.50"; symbols such as "€" stay attached.
+LETTERS_THEN_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")
+DIGIT_THEN_LETTERS = re.compile(r"(?<=\d)(?=[^\W\d_])")
+
+
 def format_money(amount: Decimal, currency: str, language: str | None = None) -> str:
     """Format an amount with its currency the way the user's language writes it."""
-    return format_currency(amount, currency, locale=babel_locale(language))
+    formatted = format_currency(amount, currency, locale=babel_locale(language))
+    formatted = LETTERS_THEN_DIGIT.sub("\xa0", formatted, count=1)
+    return DIGIT_THEN_LETTERS.sub("\xa0", formatted, count=1)
 
 
 def format_number(value: Decimal | int, language: str | None = None) -> str:

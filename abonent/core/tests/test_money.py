@@ -16,7 +16,8 @@ NBSP = "\xa0"
     ("ru", "RUB", f"1{NBSP}234{NBSP}567,50{NBSP}₽"),
     ("en", "EUR", "€1,234,567.50"),
     ("cs", "EUR", f"1{NBSP}234{NBSP}567,50{NBSP}€"),
-    ("en", "CZK", "CZK1,234,567.50"),
+    ("en", "CZK", f"CZK{NBSP}1,234,567.50"),
+    ("en", "RON", f"RON{NBSP}1,234,567.50"),
 ])
 def test_it_formats_money_the_way_each_language_writes_it(language, currency, expected):
     assert format_money(Decimal("1234567.5"), currency, language) == expected
@@ -31,6 +32,7 @@ def test_czech_uses_a_decimal_comma_and_non_breaking_spaces():
 
 def test_it_writes_the_currency_s_minor_unit_and_the_sign():
     assert format_money(Decimal("-12"), "CZK", "cs") == f"-12,00{NBSP}Kč"
+    assert format_money(Decimal("-12"), "CZK", "en") == f"-CZK{NBSP}12.00"
     assert format_money(Decimal("0.1"), "EUR", "en") == "€0.10"
 
 
