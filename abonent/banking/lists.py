@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from abonent.banking.models import BankAccount, BankStatement, BankStatementLine, MatchState, StatementFormat
-from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, NumberRange, Related, Search
+from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, NumberRange, Related, RowAction, Search
 
 CURRENCIES = ["CZK", "EUR", "PLN", "RON", "RUB", "CHF", "HUF", "USD", "GBP"]
 
@@ -85,6 +85,13 @@ BANK_LINES = ListSpec(
     empty_text=_("No bank lines yet: import a statement."),
 )
 
+def accept_url(line: BankStatementLine) -> str | None:
+    """Only a suggestion can be accepted from the list; the rest needs the line's page."""
+    if line.state != MatchState.SUGGESTED or line.party_id is None:
+        return None
+    return reverse("banking:line_accept", args=[line.pk])
+
+
 MATCHING = ListSpec(
     key="bank_matching",
     title=_("Matching"),
@@ -117,6 +124,8 @@ MATCHING = ListSpec(
     count_label=count_lines,
     export_name="bank-matching",
     empty_text=_("Nothing waits for matching."),
+    row_action=RowAction(pgettext_lazy("a suggested match", "Accept"), url=accept_url,
+                         title=lambda line: line.explanation, reads=("state", "party_id", "explanation")),
 )
 
 

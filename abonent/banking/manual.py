@@ -47,13 +47,18 @@ def _assert_open(line: BankStatementLine) -> None:
 
 def line_split(*, line: BankStatementLine, shares: Sequence[Share], by: Any, now: dt.datetime,
                channel: str = Channel.UI) -> BankStatementLine:
-    """Record one payment per share (each for one customer) and allocate it, its chosen item first.
+    """Record one payment per share and allocate it, its chosen item first.
 
-    The shares may add up to less than the line ("partially matched"), never to more.
+    The shares are all one customer's: a payment is never shared between customers. They may add up to
+    less than the line ("partially matched"), never to more.
     """
     shares = [share for share in shares if share.amount > 0]
     if not shares:
         raise MatchingError(_("Give at least one amount for a customer."))
+    if len(parties := {share.party.pk: share.party for share in shares}) > 1:
+        raise MatchingError(_("One payment is never shared between customers, and these parts are for %(customers)s. "
+                              "Choose expected payments of one customer.")
+                            % {"customers": ", ".join(sorted(str(party) for party in parties.values()))})
     with transaction.atomic():
         line = _locked(line)
         _assert_open(line)
@@ -75,8 +80,7 @@ def line_split(*, line: BankStatementLine, shares: Sequence[Share], by: Any, now
                                          for payment_id in payment_ids])
         old = line.state
         line.state = MatchState.MATCHED if total == line.amount else MatchState.PARTIAL
-        parties = {share.party.pk for share in shares}
-        line.party = shares[0].party if len(parties) == 1 else None
+        line.party = shares[0].party
         line.expected_payment = None
         line.confidence = 100
         names = ", ".join(f"{share.party} {share.amount}" for share in shares)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from abonent.banking.services import BankingError, account_save, csv_profile_sav
 from abonent.banking.sync import account_sync
 from abonent.billing.models import ExpectedPayment
 from abonent.core.grid import views as grid
+from abonent.core.money import format_money
 from abonent.core.models import Channel
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
@@ -88,7 +90,17 @@ def line_page(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _back(request: HttpRequest) -> str:
+    """The list the action was taken from (the matching screen's row buttons), if it is one of ours."""
+    back = request.POST.get("back", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return back if back.startswith("/") and safe else ""
+
+
 def _after_match(request: HttpRequest, line) -> HttpResponse:
+    if back := _back(request):
+        return redirect(back)
     if request.POST.get("next"):
         following = selectors.next_to_match(line)
         if following is not None:
@@ -104,7 +116,7 @@ def _act(request: HttpRequest, pk: int, action, done: str = "") -> HttpResponse:
         line = action(line)
     except AbonentError as error:
         messages.error(request, str(error))
-        return redirect("banking:line", pk)
+        return redirect(_back(request) or reverse("banking:line", args=[pk]))
     if done:
         messages.success(request, done)
     return _after_match(request, line)
@@ -113,8 +125,10 @@ def _act(request: HttpRequest, pk: int, action, done: str = "") -> HttpResponse:
 @require_POST
 @module_required(MODULE, Access.WRITE)
 def line_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda line: manual.line_accept(line=line, by=request.user, now=timezone.now()),
-                _("The suggestion is accepted: the payment is recorded for the customer."))
+    line = get_object_or_404(BankStatementLine.objects.select_related("party"), pk=pk)
+    done = _("The suggestion is accepted: %(amount)s is recorded for %(customer)s.") % {
+        "amount": format_money(line.amount, line.currency), "customer": line.party} if line.party else ""
+    return _act(request, pk, lambda line: manual.line_accept(line=line, by=request.user, now=timezone.now()), done)
 
 
 @require_POST

@@ -415,6 +415,19 @@ def _model_field(model: type[models.Model], name: str) -> Any:
         return None
 
 
+@dataclass(frozen=True)
+class RowAction:
+    """A button at the end of a row that posts to an address of the row, shown to users who may write.
+
+    The view it posts to gets `back`, the list's address with its filters, to return to.
+    """
+
+    label: Label
+    url: Callable[[models.Model], str | None]  # the row -> where the button posts; None: no button on this row
+    title: Callable[[models.Model], str] | None = None  # the row -> the button's tooltip
+    reads: tuple[str, ...] = ()  # the row's fields `url` and `title` use, read even when no column shows them
+
+
 @dataclass
 class ListSpec:
     """Everything the engine needs to know about one list; see docs/lists.md."""
@@ -438,6 +451,7 @@ class ListSpec:
     count_label: Callable[[int], str] | None = None  # "1 234 customers"
     export_name: str = ""
     empty_text: Label = gettext_lazy("Nothing here yet.")
+    row_action: RowAction | None = None
 
     def __post_init__(self) -> None:
         self.columns = tuple(dataclasses.replace(c, model_field=_model_field(self.model, c.attname))

@@ -96,6 +96,8 @@ def _fields_shown(state: ListState) -> list[str] | None:
             return None  # a computed column may read any field
         fields.append(column.attname)
         fields.extend(f"{column.attname}__{name}" for name in column.load)
+    if state.spec.row_action is not None:
+        fields.extend(state.spec.row_action.reads)
     return list(dict.fromkeys(fields))
 
 

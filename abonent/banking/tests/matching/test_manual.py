@@ -52,19 +52,35 @@ def test_assigning_a_line_to_a_searched_item_pays_that_item_first(clerk):
     assert items(contract)[0].status == ItemStatus.OPEN
 
 
-def test_a_line_split_over_two_customers_gives_each_their_own_payment(clerk):
+def test_a_line_is_never_split_between_two_customers(clerk):
     first, second = active_contract(), active_contract()
     line = BankLineFactory(amount=D("620.00"))
 
-    line_split(line=line, shares=[Share(party=first.party, amount=D("310.00")),
-                                  Share(party=second.party, amount=D("310.00"), item=items(second)[0])],
+    with pytest.raises(MatchingError, match="never shared between customers"):
+        line_split(line=line, shares=[Share(party=first.party, amount=D("310.00")),
+                                      Share(party=second.party, amount=D("310.00"), item=items(second)[0])],
+                   by=clerk, now=NOW)
+
+    line.refresh_from_db()
+    assert line.state != MatchState.MATCHED
+    assert not Payment.objects.exists()
+
+
+def test_a_line_split_over_one_customers_items_pays_each_its_part(clerk):
+    contract = active_contract()
+    first, _second, third = items(contract)[:3]
+    line = BankLineFactory(amount=D("620.00"))
+
+    line_split(line=line, shares=[Share(party=contract.party, amount=D("310.00"), item=first),
+                                  Share(party=contract.party, amount=D("310.00"), item=third)],
                by=clerk, now=NOW)
 
     line.refresh_from_db()
-    assert (line.state, line.party) == (MatchState.MATCHED, None)
-    assert sorted((p.party_id, p.amount) for p in Payment.objects.all()) == sorted(
-        [(first.party.pk, D("310.00")), (second.party.pk, D("310.00"))])
-    assert items(first)[0].status == items(second)[0].status == ItemStatus.PAID
+    assert (line.state, line.party) == (MatchState.MATCHED, contract.party)
+    assert [p.amount for p in Payment.objects.filter(party=contract.party)] == [D("310.00")] * 2
+    first.refresh_from_db()
+    third.refresh_from_db()
+    assert first.status == third.status == ItemStatus.PAID
 
 
 def test_a_split_covering_part_of_the_line_leaves_it_partially_matched(clerk):

@@ -123,18 +123,80 @@ def test_searching_an_expected_payment_and_paying_it_with_the_whole_line(client_
     assert item.status == "paid"
 
 
-def test_splitting_a_line_from_the_search_results(client_as):
+def test_splitting_a_line_over_a_customers_items_from_the_search_results(client_as):
+    client = client_as(Role.ADMINISTRATOR)
+    contract = active_contract()
+    line = BankLineFactory(amount=Decimal("620.00"))
+    a, b = ExpectedPayment.objects.filter(contract=contract).order_by("due_date")[:2]
+
+    client.post(reverse("banking:line_split", args=[line.pk]), {f"item_{a.pk}": "310", f"item_{b.pk}": "310,00"})
+
+    line.refresh_from_db()
+    assert (line.state, line.party) == (MatchState.MATCHED, contract.party)
+    assert LinePayment.objects.filter(line=line).count() == 2
+
+
+def test_a_split_between_two_customers_is_refused_with_the_reason(client_as):
     client = client_as(Role.ADMINISTRATOR)
     first, second = active_contract(), active_contract()
     line = BankLineFactory(amount=Decimal("620.00"))
     a = ExpectedPayment.objects.filter(contract=first).order_by("due_date")[0]
     b = ExpectedPayment.objects.filter(contract=second).order_by("due_date")[0]
 
-    client.post(reverse("banking:line_split", args=[line.pk]), {f"item_{a.pk}": "310", f"item_{b.pk}": "310,00"})
+    response = client.post(reverse("banking:line_split", args=[line.pk]),
+                           {f"item_{a.pk}": "310", f"item_{b.pk}": "310"}, follow=True)
 
+    assert "One payment is never shared between customers" in response.content.decode()
     line.refresh_from_db()
-    assert line.state == MatchState.MATCHED
-    assert LinePayment.objects.filter(line=line).count() == 2
+    assert line.state == MatchState.UNMATCHED
+    assert not LinePayment.objects.exists()
+
+
+def test_a_suggestion_is_accepted_from_its_row_on_the_matching_screen(client_as):
+    client = client_as(Role.ADMINISTRATOR)
+    contract = active_contract()
+    suggested = BankLineFactory(amount=Decimal("310.00"), state=MatchState.SUGGESTED, party=contract.party,
+                                explanation="Named like the customer")
+    unmatched = BankLineFactory(amount=Decimal("99.00"), state=MatchState.UNMATCHED)
+    accept = reverse("banking:line_accept", args=[suggested.pk])
+    listed = reverse("banking:matching:list") + "?state=suggested"
+
+    page = client.get(listed).content.decode()
+    response = client.post(accept, {"back": listed})
+
+    assert page.count('class="grid-row-action"><form') == 1  # the unmatched line has no button
+    assert f'action="{accept}"' in page and 'title="Named like the customer"' in page
+    assert reverse("banking:line_accept", args=[unmatched.pk]) not in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert response.status_code == 302
+    assert response.url == listed
+    suggested.refresh_from_db()
+    assert (suggested.state, suggested.party) == (MatchState.MATCHED, contract.party)
+    after = client.get(listed).content.decode()
+    assert f"310.00 is recorded for {contract.party}" in after
+    assert f'action="{accept}"' not in after
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_the_row_button_never_sends_the_user_off_site(client_as, back):
+    client = client_as(Role.ADMINISTRATOR)
+    contract = active_contract()
+    line = BankLineFactory(amount=Decimal("310.00"), state=MatchState.SUGGESTED, party=contract.party)
+
+    response = client.post(reverse("banking:line_accept", args=[line.pk]), {"back": back})
+
+    assert response.url == reverse("banking:line", args=[line.pk])
+
+
+def test_a_reader_sees_no_accept_buttons_on_the_matching_screen(client_as):
+    client = client_as(Role.MANAGER)
+    contract = active_contract()
+    line = BankLineFactory(amount=Decimal("310.00"), state=MatchState.SUGGESTED, party=contract.party)
+
+    page = client.get(reverse("banking:matching:list")).content.decode()
+
+    assert line.counterparty_name in page
+    assert "grid-row-action" not in page
 
 
 def test_unmatching_from_the_line_page_is_audited_with_the_reason(client_as):
