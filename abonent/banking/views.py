@@ -20,8 +20,8 @@ from abonent.banking.services import BankingError, account_save, csv_profile_sav
 from abonent.banking.sync import account_sync
 from abonent.billing.models import ExpectedPayment
 from abonent.core.grid import views as grid
-from abonent.core.money import format_money
 from abonent.core.models import Channel
+from abonent.core.money import format_money
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 from abonent.core.services import AbonentError
