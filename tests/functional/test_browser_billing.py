@@ -5,7 +5,6 @@ their arrears statement."""
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,6 +13,7 @@ from playwright.sync_api import expect
 from abonent.accounts.tests.factories import PASSWORD, UserFactory
 from abonent.banking.models import BankStatementLine, MatchState
 from abonent.banking.parsing.base import counterparty_iban
+from abonent.banking.tests.samples import SAMPLES
 from abonent.billing.models import ExpectedPayment, Payment
 from abonent.contracts.models import Contract
 from abonent.contracts.tests.factories import ProductFactory, active_contract
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 # A real statement of Raiffeisenbank CZ (camt.053): two payments in, from 861828109/0800 ("Wágner Dugová
 # Alena", 4,994,775 CZK) and from a mortgage bank for "Kateřina Ptačovská" (3,575,287 CZK).
-STATEMENT = Path(__file__).resolve().parents[3] / "shared/data/bank/camt/spojenet_rb_cz_problem.xml"
+STATEMENT = SAMPLES / "camt" / "spojenet_rb_cz_problem.xml"
 
 
 def sign_in(page, username: str) -> None:
