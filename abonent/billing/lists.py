@@ -29,7 +29,6 @@ PAYMENTS = ListSpec(
     key="payments",
     title=_("Payments"),
     model=Payment,
-    queryset=lambda: Payment.objects.select_related("party"),
     module="billing",
     url_namespace="billing",
     columns=[

@@ -112,3 +112,45 @@ def test_an_administrator_adds_a_product_with_names_in_five_languages(client_as)
 
 def test_the_discounts_page_refuses_a_post_from_a_reader(client_as):
     assert client_as(Role.AGENT).post("/contracts/discounts/", {"name": "x"}).status_code == 403
+
+
+def billing_nodes():
+    from abonent.customers.hierarchy_services import node_add, structure_create
+
+    structure = structure_create(by=None, name="Billing groups", kind="billing")
+    head = node_add(by=None, structure=structure, name="Head office")
+    branch = node_add(by=None, structure=structure, name="Brno branch", parent=head)
+    return head, branch
+
+
+def test_the_list_filters_and_groups_contracts_by_their_payer(client_as):
+    head, branch = billing_nodes()
+    paid_by_branch = active_contract(payer=branch)
+    active_contract(payer=head)
+    active_contract()
+    client = client_as(Role.AGENT)
+
+    filtered = client.get("/contracts/", {"payer": branch.pk, "cols": "number,payer"}).content.decode()
+    grouped = client.get("/contracts/", {"group": "payer"}).content.decode()
+
+    assert "1 contract" in filtered and paid_by_branch.number in filtered
+    assert "Billing groups: Head office › Brno branch" in filtered
+    assert "No payer" in grouped and "Billing groups: Head office" in grouped
+
+
+def test_a_contract_is_written_with_a_payer_from_a_billing_structure_only(client_as):
+    from abonent.customers.hierarchy_services import node_add, structure_create
+
+    contract_series()
+    _head, branch = billing_nodes()
+    sales = node_add(by=None, structure=structure_create(by=None, name="Sales", kind="organisation"), name="North")
+    party = PartyFactory(country="CZ")
+    client = client_as(Role.ADMINISTRATOR)
+    form = {"currency": "CZK", "billing_period": "monthly", "start_date": "2026-03-01", "minimum_term_months": 0,
+            "payment_day": 15, "due_rule": "advance"}
+
+    refused = client.post(f"/contracts/new/?party={party.pk}", {**form, "payer": sales.pk})
+    client.post(f"/contracts/new/?party={party.pk}", {**form, "payer": branch.pk})
+
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert Contract.objects.get(party=party).payer == branch
