@@ -176,3 +176,35 @@ def test_documents_need_billing_rights(client_as):
     contract = active_contract()
 
     assert client_as(Role.CUSTOMER).get(f"/billing/customers/{contract.party_id}/statement/").status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_customer_never_billed_gets_an_empty_statement_and_arrears_statement_not_a_404(client_as):
+    party = PartyFactory(country="PL")
+    client = client_as(Role.AGENT)
+
+    statement = client.get(f"/billing/customers/{party.pk}/statement/")
+    arrears = client.get(f"/billing/customers/{party.pk}/arrears/")
+    pdf = client.get(f"/billing/customers/{party.pk}/statement/", {"format": "pdf"})
+
+    assert statement.status_code == 200
+    page = statement.content.decode()
+    assert 'id="statement-empty"' in page and "in PLN" in page
+    assert '<td class="num" id="closing">PLN\xa00.00</td>' in page
+    assert arrears.status_code == 200 and "Nothing is overdue." in arrears.content.decode()
+    assert pdf.content.startswith(b"%PDF")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_billing_tab_of_a_customer_never_billed_disables_the_payment_order_and_says_why(client_as):
+    party = PartyFactory()
+    client = client_as(Role.AGENT)
+
+    tab = client.get(f"/customers/{party.pk}/", {"tab": "billing"}).content.decode()
+
+    assert 'id="order-unavailable"' in tab and "there is nothing to pay" in tab
+    assert f"/billing/customers/{party.pk}/payment-order/" not in tab
+    assert f"/billing/customers/{party.pk}/statement/" in tab
+    billed = active_contract(start=dt.date(2026, 1, 1))
+    tab = client.get(f"/customers/{billed.party_id}/", {"tab": "billing"}).content.decode()
+    assert f"/billing/customers/{billed.party_id}/payment-order/" in tab and 'id="order-unavailable"' not in tab
