@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
+
 from abonent.banking.models import BankAccount, BankStatement
 from abonent.banking.services import statement_import
 from abonent.core.models import Channel
@@ -73,7 +75,7 @@ def demo_load(*, now: dt.datetime) -> str:
         "bic": "GIBACZPX", "currency": "CZK", "created_at": now})
     if BankStatement.objects.filter(account=account).exists():
         return "bank statement already imported"
-    today = now.date()
+    today = timezone.localdate(now)
     items = list(ExpectedPayment.objects.open().filter(currency="CZK", due_date__lte=today)
                  .select_related("party", "contract").order_by("due_date", "id")[:60])
     if not items:

@@ -1,4 +1,7 @@
-"""Demo payments: most customers pay on time, some fell behind a few months, a few stopped paying long ago."""
+"""Demo payments: most customers pay on time, some fell behind a few months, a few stopped paying long ago.
+
+Most months are paid by bank transfer, a few in cash or by card at the counter.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from abonent.customers.models import Party
 
 # How long ago each kind of payer stopped paying (days), and how often customers are of that kind.
 BEHAVIOURS = [("on_time", 0, 0.72), ("late", 45, 0.18), ("stopped", 130, 0.10)]
+# How often a month is paid at the counter (cash or card) instead of by bank transfer.
+COUNTER_SHARE = 0.06
 
 
 def _behaviour(rng: random.Random) -> tuple[str, int]:
@@ -37,6 +42,8 @@ def demo_payments_load(*, now: dt.datetime) -> str:
     payments = 0
     for party in parties:
         rng = random.Random(f"payments-{party.external_ref}")
+        # A generator of its own, so the bank payments stay what they were before counter payments were added.
+        counter = random.Random(f"counter-{party.external_ref}")
         _kind, stopped = _behaviour(rng)
         until = today - dt.timedelta(days=stopped)
         items = (ExpectedPayment.objects.filter(party=party, due_date__lte=until)
@@ -53,10 +60,17 @@ def demo_payments_load(*, now: dt.datetime) -> str:
                 received = min(today, month_items[0].due_date + dt.timedelta(days=rng.randint(-3, 6)))
                 reference = reference_for_country(country=party.country, variable_symbol=contract.variable_symbol,
                                                   creditor_reference=contract.creditor_reference)
-                payment = payment_record(
-                    party=party, amount=amount, currency=contract.currency, received_on=received,
-                    source=PaymentSource.BANK, reference=reference, counterparty_account=party.iban,
-                    counterparty_name=party.name, by=None, channel=Channel.IMPORT, now=now)
+                if counter.random() < COUNTER_SHARE:
+                    source = counter.choice([PaymentSource.CASH, PaymentSource.CARD])
+                    payment = payment_record(
+                        party=party, amount=amount, currency=contract.currency, received_on=received, source=source,
+                        reference=reference, note=f"Receipt {counter.randint(1000, 9999)}", by=None,
+                        channel=Channel.SYSTEM, now=now)
+                else:
+                    payment = payment_record(
+                        party=party, amount=amount, currency=contract.currency, received_on=received,
+                        source=PaymentSource.BANK, reference=reference, counterparty_account=party.iban,
+                        counterparty_name=party.name, by=None, channel=Channel.IMPORT, now=now)
                 payment_allocate(payment=payment, now=now)
                 payments += 1
     return f"{payments} payments, {Payment.objects.filter(party__external_ref__startswith='demo-').count()} in all"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from abonent.billing.documents import DocumentError, payment_order, pdf_from_html
 from abonent.billing.forms import AmountForm
 from abonent.billing.statements import party_arrears, party_currencies, party_statement
+from abonent.billing.views import COUNTRY_CURRENCY
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 from abonent.customers.models import Party
@@ -66,8 +67,9 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     party = _party(pk)
     today = timezone.localdate()
-    currencies = party_currencies(party)
-    currency = request.GET.get("currency") or (currencies[0] if currencies else "")
+    # A customer never billed nor paid gets an empty statement in their country's currency: nothing owed.
+    currencies = party_currencies(party) or [COUNTRY_CURRENCY.get(party.country, "EUR")]
+    currency = request.GET.get("currency") or currencies[0]
     if currency not in settings.CURRENCIES:
         raise Http404
     start = _day(request.GET.get("from", ""), today.replace(month=1, day=1))

@@ -5,7 +5,8 @@ QR codes, by the account the customer pays into:
 - SPAYD ("Short Payment Descriptor", the Czech banks' standard, also read in Slovakia) for CZK and EUR
   accounts in Czechia or Slovakia: `SPD*1.0*ACC:<IBAN>+<BIC>*AM:<amount>*CC:<currency>*X-VS:<symbol>*...`;
 - EPC069-12 (the European Payments Council's "SEPA credit transfer" QR, "GiroCode") for other EUR accounts,
-  with the ISO 11649 creditor reference as the structured remittance information;
+  with the ISO 11649 creditor reference as the structured remittance information (whatever the customer's
+  country: the order then asks a Slovak customer for the RF reference too, not the variable symbol);
 - the Russian banks' ST00012 (GOST R 56042-2014) for RUB accounts;
 - none for PLN and RON accounts: the order shows the transfer details to type.
 """
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import segno
-import segno.helpers
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -92,21 +92,61 @@ def st00012(*, account: PayeeAccount, amount: Decimal, purpose: str) -> str:
     return "ST00012|" + "|".join(f"{k}={v.replace('|', ' ')}" for k, v in fields.items() if v)
 
 
-def payment_qr(*, account: PayeeAccount, amount: Decimal, reference: str, variable_symbol: str,
-               message: str) -> tuple[str, segno.QRCode | None]:
-    """The QR standard that fits the account ("spayd", "epc", "st00012" or "") and its code."""
+def epc(*, account: PayeeAccount, amount: Decimal, reference: str, message: str) -> str:
+    """The EPC069-12 (version 002, UTF-8) text of a SEPA credit transfer.
+
+    The ISO 11649 reference goes in the structured remittance line; without one the message is the
+    unstructured remittance. No purpose code: it is optional and some banks refuse ones they do not know.
+    """
+    lines = ["BCD", "002", "1", "SCT", account.bic, _epc_text(account.name, 70), account.iban.replace(" ", ""),
+             f"EUR{amount:.2f}", ""]
+    if reference.upper().startswith("RF"):
+        lines.append(reference.replace(" ", "").upper())
+    else:
+        lines += ["", _epc_text(message, 140)]
+    return "\n".join(lines)
+
+
+def _epc_text(value: str, length: int) -> str:
+    # One field per line: a line break inside a field would shift every field after it.
+    return " ".join(value.split())[:length]
+
+
+@dataclass(frozen=True)
+class PaymentCode:
+    """The QR payment standard an account is paid with ("spayd", "epc", "st00012"; "" for none), its text,
+    and the reference that text carries: the one the slip prints."""
+
+    kind: str
+    text: str
+    reference: str
+
+    def image(self) -> segno.QRCode | None:
+        if not self.kind:
+            return None
+        # EPC069-12 asks for error correction level M exactly; the others take it too.
+        return segno.make_qr(self.text.encode("utf-8"), error="m", boost_error=False)
+
+
+def payment_code(*, account: PayeeAccount, amount: Decimal, party_country: str, variable_symbol: str,
+                 creditor_reference: str, message: str) -> PaymentCode:
+    """The QR payment text that fits the account, with the reference the customer's bank needs for it.
+
+    A Czech or Slovak account is paid with the variable symbol (SPAYD); another EUR account through SEPA,
+    where only the RF creditor reference travels in the reference field (EPC), whatever the customer's
+    country: a Slovak customer paying into an Austrian EUR account quotes the RF reference.
+    """
     if account.currency in ("CZK", "EUR") and account.country in SPAYD_COUNTRIES:
-        return "spayd", segno.make(spayd(account=account, amount=amount, variable_symbol=variable_symbol,
-                                         message=message), error="m", micro=False)
+        return PaymentCode("spayd", spayd(account=account, amount=amount, variable_symbol=variable_symbol,
+                                          message=message), variable_symbol)
     if account.currency == "EUR" and account.iban:
-        structured = reference if reference.upper().startswith("RF") else None
-        return "epc", segno.helpers.make_epc_qr(name=account.name[:70], iban=account.iban, amount=amount,
-                                                bic=account.bic or None, reference=structured,
-                                                text=None if structured else message[:140])
+        return PaymentCode("epc", epc(account=account, amount=amount, reference=creditor_reference,
+                                      message=message), creditor_reference)
+    reference = reference_for_country(country=party_country, variable_symbol=variable_symbol,
+                                      creditor_reference=creditor_reference)
     if account.currency == "RUB" and account.account:
-        return "st00012", segno.make(st00012(account=account, amount=amount, purpose=message), error="m",
-                                     encoding="utf-8", micro=False)
-    return "", None
+        return PaymentCode("st00012", st00012(account=account, amount=amount, purpose=message), reference)
+    return PaymentCode("", "", reference)
 
 
 @dataclass
@@ -122,6 +162,7 @@ class PaymentOrder:
     account: PayeeAccount
     items: list[ExpectedPayment]
     qr_kind: str
+    qr_text: str  # what the QR code says
     qr_svg: str  # a data: URI, ready for <img src>
     message: str
     qr: segno.QRCode | None = None
@@ -155,15 +196,16 @@ def payment_order(*, party: Party, currency: str | None = None, amount: Decimal 
     contract = items[0].contract if items else party.contracts.exclude(variable_symbol="").order_by("-id").first()
     if contract is None:
         raise DocumentError(_("%(party)s has no active contract to pay for.") % {"party": party.name})
-    reference = reference_for_country(country=party.country, variable_symbol=contract.variable_symbol,
-                                      creditor_reference=contract.creditor_reference)
     account = payee_account(currency)
     message = _("Contract %(number)s") % {"number": contract.number}
-    kind, code = payment_qr(account=account, amount=amount, reference=contract.creditor_reference,
-                            variable_symbol=contract.variable_symbol, message=message)
-    return PaymentOrder(party=party, currency=currency, amount=amount, outstanding=outstanding, reference=reference,
-                        variable_symbol=contract.variable_symbol, account=account, items=items, qr_kind=kind,
-                        qr_svg=code.svg_data_uri(scale=4, border=2) if code else "", message=message, qr=code)
+    code = payment_code(account=account, amount=amount, party_country=party.country,
+                        variable_symbol=contract.variable_symbol, creditor_reference=contract.creditor_reference,
+                        message=message)
+    image = code.image()
+    return PaymentOrder(party=party, currency=currency, amount=amount, outstanding=outstanding,
+                        reference=code.reference, variable_symbol=contract.variable_symbol, account=account,
+                        items=items, qr_kind=code.kind, qr_text=code.text,
+                        qr_svg=image.svg_data_uri(scale=4, border=2) if image else "", message=message, qr=image)
 
 
 def pdf_from_html(html: str) -> bytes:

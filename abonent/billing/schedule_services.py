@@ -3,7 +3,8 @@
 The rule for items that already exist (docs/contracts-and-billing.md, "When a contract changes"):
 
 - An item nobody paid anything towards, dated in an open period, is changed in place to the new amount and
-  dates, or cancelled when its period no longer exists or costs nothing.
+  dates, or cancelled when its period no longer exists or costs nothing. Its due date moves only while it
+  is not yet due, and never into the past: a due date that has passed is arrears history.
 - An item paid or partly paid, or due in a closed period, is never changed. When its period now costs more,
   an adjustment item asks for the difference; when it costs less, an open adjustment of it is reduced first
   and the rest is given to the customer as a credit note (a payment the schedule records), which pays their
@@ -146,13 +147,21 @@ def _correct(item: ExpectedPayment, plan: PlannedItem | None, *, now: dt.datetim
         item.save(update_fields=["status", "changed_at"])
         change.cancelled += 1
         return
-    values = {"amount": plan.amount, "due_date": plan.due_date, "period_to": plan.period_to}
+    values = {"amount": plan.amount, "due_date": _due_date(item, plan, today=timezone.localdate(now)),
+              "period_to": plan.period_to}
     if any(getattr(item, f) != v for f, v in values.items()):
         for f, v in values.items():
             setattr(item, f, v)
         item.changed_at = now
         item.save(update_fields=[*values, "changed_at"])
         change.changed += 1
+
+
+def _due_date(item: ExpectedPayment, plan: PlannedItem, *, today: dt.date) -> dt.date:
+    """Keep a due date that has passed (arrears history); move one not yet due, but never into the past."""
+    if item.due_date < today:
+        return item.due_date
+    return max(plan.due_date, today)
 
 
 def _settle(

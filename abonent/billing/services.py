@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abonent.billing.models import (
@@ -238,7 +239,7 @@ def payment_refund(
             raise BillingError(_("Nothing of this payment is left to refund; unmatch it first."))
         if amount > left:
             raise BillingError(_("At most %(amount)s of this payment is left to refund.") % {"amount": left})
-        day = now.date()
+        day = timezone.localdate(now)
         period_assert_open(on=day, domain="billing")
         refund = Payment.objects.create(
             party=payment.party, amount=-amount, currency=payment.currency, received_on=day,

@@ -20,7 +20,7 @@ from abonent.contracts.services import (
 )
 from abonent.core.models import Channel, DocumentSeries
 from abonent.customers.hierarchy_services import level_add, node_add, party_place, structure_create
-from abonent.customers.models import Node, Party, Stage, Structure
+from abonent.customers.models import Node, Party, PartyKind, Stage, Structure
 
 SYSTEM = {"by": None, "channel": Channel.SYSTEM}
 CURRENCY = {"CZ": "CZK", "PL": "PLN", "RO": "RON", "RU": "RUB"}
@@ -46,6 +46,11 @@ PRODUCTS = {
 BUNDLES = [["fibre-300"], ["fibre-300", "tv-basic"], ["mobile-10gb"], ["fibre-300", "installation"],
            ["fibre-300", "static-ip"], ["mobile-10gb", "tv-basic"]]
 REASONS = ["Moved abroad", "Cheaper offer from a competitor", "Not satisfied with the speed", "Business closed"]
+# A contract with its schedule and payments takes about half a second to load: the demo gives this many customers one.
+CONTRACT_CUSTOMERS = 400
+# Nodes of the customers demo's "Billing groups" structure that pay for some organisations' contracts.
+PAYER_NODES = ("Key accounts", "Quarterly invoices")
+PAYER_SHARE = 0.35
 
 
 def demo_products_load(*, now: dt.datetime) -> int:
@@ -93,31 +98,45 @@ def _ensure_series() -> None:
             "is_default": True})
 
 
-def demo_contracts_load(*, now: dt.datetime, limit: int = 400) -> str:
-    """Contracts for demo customers and former customers who have none yet (their schedules come with them)."""
+def demo_contracts_load(*, now: dt.datetime, limit: int = CONTRACT_CUSTOMERS) -> str:
+    """A contract (with its schedule) for each of the first `limit` demo customers and former customers.
+
+    "First" by demo number, so running again, even after more customers were loaded, adds nothing.
+    """
     _ensure_series()
     products = demo_products_load(now=now)
     structure = _discount_structure(now)
     _discounts(structure, now)
     today = timezone.localdate(now)
-    parties = list(Party.objects.active().filter(external_ref__startswith="demo-",
-                                                 stage__in=(Stage.CUSTOMER, Stage.FORMER), contracts__isnull=True)
-                   .order_by("external_ref")[:limit])
+    first = (Party.objects.active().filter(external_ref__startswith="demo-", stage__in=(Stage.CUSTOMER, Stage.FORMER))
+             .order_by("external_ref").values_list("pk", flat=True)[:limit])
+    parties = list(Party.objects.filter(pk__in=list(first), contracts__isnull=True).order_by("external_ref"))
+    payers = list(Node.objects.filter(structure__code="billing-groups", name__in=PAYER_NODES).order_by("path"))
     made = 0
     for party in parties:
         with transaction.atomic():
-            _contract_for(party, structure, today=today, now=now)
+            _contract_for(party, structure, payers, today=today, now=now)
         made += 1
     return f"{products} products, {made} contracts"
 
 
-def _contract_for(party: Party, structure: Structure, *, today: dt.date, now: dt.datetime) -> Contract:
+def _payer(party: Party, payers: list[Node]) -> Node | None:
+    # A generator of its own, so the other choices stay what they were before payers were added.
+    rng = random.Random(f"payer-{party.external_ref}")
+    if party.kind != PartyKind.ORGANISATION or not payers or rng.random() >= PAYER_SHARE:
+        return None
+    return rng.choice(payers)
+
+
+def _contract_for(party: Party, structure: Structure, payers: list[Node], *, today: dt.date,
+                  now: dt.datetime) -> Contract:
     rng = random.Random(f"contract-{party.external_ref}")
     currency = CURRENCY.get(party.country, "EUR")
     start = today - dt.timedelta(days=rng.randint(40, 800))
     contract = contract_create(party=party, currency=currency, start_date=start, payment_day=rng.choice([5, 10, 15,
                                                                                                          20, 25]),
-                               minimum_term_months=rng.choice([0, 12, 24]), now=now, **SYSTEM)
+                               minimum_term_months=rng.choice([0, 12, 24]), payer=_payer(party, payers), now=now,
+                               **SYSTEM)
     for code in rng.choice(BUNDLES):
         contract_line_add(contract=contract, product=Product.objects.get(code=f"{code}-{currency.lower()}"),
                           now=now, **SYSTEM)

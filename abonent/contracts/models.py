@@ -79,6 +79,10 @@ class ContractQuerySet(models.QuerySet):
         """Contracts that have a payment schedule: active, suspended, or terminated (until their end)."""
         return self.exclude(status=ContractStatus.DRAFT)
 
+    def past_their_end(self, on: dt.date) -> ContractQuerySet:
+        """Running contracts (active or suspended) whose end date (exclusive) has come by day `on`."""
+        return self.filter(status__in=(ContractStatus.ACTIVE, ContractStatus.SUSPENDED), end_date__lte=on)
+
 
 class Contract(models.Model):
     """What a customer agreed to buy: lines of products, from a start date, billed every period.

@@ -341,3 +341,24 @@ def contract_terminate(
         if contract.activated_at is not None:
             contract_changed.send(sender=Contract, contract=contract, by=by, channel=channel, now=now)
     return contract
+
+
+def contracts_end_fixed_terms(*, now: dt.datetime) -> int:
+    """Terminate the running contracts whose fixed term ended by today; return how many.
+
+    The periodic job: each is terminated on its own end date by the system, with its history and audit
+    entry like any termination. Running it again finds nothing to do.
+    """
+    today = timezone.localdate(now)
+    reason = _("End of the fixed term")
+    ended = 0
+    for pk in Contract.objects.past_their_end(today).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            # Read again under the lock: someone may have terminated it or moved its end since.
+            contract = Contract.objects.past_their_end(today).select_for_update().filter(pk=pk).first()
+            if contract is None:
+                continue
+            contract_terminate(by=None, contract=contract, end_date=contract.end_date, reason=reason,
+                               channel=Channel.SYSTEM, now=now)
+        ended += 1
+    return ended

@@ -199,3 +199,15 @@ def test_payments_never_float():
         payment_record(party=contract.party, amount=1.5, currency="CZK", received_on=dt.date(2026, 1, 5),
                        source=PaymentSource.CASH, by=None, now=NOW)
     assert not Payment.objects.exists()
+
+
+def test_a_refund_just_after_local_midnight_is_dated_the_local_day_and_checked_against_its_period():
+    contract = active_contract()
+    payment = paid(contract.party, "500.00", allocate=False)
+    # 1 April 2026, 00:30 in Prague is still 31 March in UTC.
+    after_midnight = dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC)
+    ClosedPeriod.objects.create(active_from=dt.date(2026, 3, 1), active_to=dt.date(2026, 4, 1), closed_at=NOW)
+
+    refund = payment_refund(payment=payment, amount=D("100.00"), by=None, now=after_midnight)
+
+    assert refund.received_on == dt.date(2026, 4, 1)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.test import override_settings
 
-from abonent.billing.documents import PayeeAccount, payment_order, spayd, st00012
+from abonent.billing.documents import PayeeAccount, epc, payment_order, spayd, st00012
 from abonent.billing.statements import party_statement
 from abonent.billing.tests.factories import paid
 from abonent.contracts.tests.factories import ProductFactory, active_contract
@@ -59,6 +59,69 @@ def test_a_sepa_order_in_euro_uses_the_creditor_reference_and_the_epc_code():
     order = payment_order(party=contract.party, amount=D("10.00"), on=dt.date(2026, 3, 20))
 
     assert (order.amount, order.reference, order.qr_kind) == (D("10.00"), contract.creditor_reference, "epc")
+
+
+def test_the_epc_code_carries_each_field_on_its_line_with_the_creditor_reference_as_structured_remittance():
+    account = PayeeAccount(currency="EUR", name="Abonent Telecom s.r.o.", iban="AT611904300234573201",
+                           bic="BKAUATWW")
+
+    text = epc(account=account, amount=D("24.9"), reference="RF74C2026000001", message="Contract C2026-000001")
+
+    assert text.split("\n") == [
+        "BCD",  # service tag
+        "002",  # version: the BIC may be left out inside the EEA
+        "1",  # character set: UTF-8
+        "SCT",  # SEPA credit transfer
+        "BKAUATWW",
+        "Abonent Telecom s.r.o.",
+        "AT611904300234573201",
+        "EUR24.90",
+        "",  # purpose: none
+        "RF74C2026000001",  # structured remittance; then no unstructured text
+    ]
+
+
+def test_the_epc_code_without_a_creditor_reference_sends_the_message_as_unstructured_text():
+    account = PayeeAccount(currency="EUR", name="Abonent\nTelecom", iban="AT611904300234573201")
+
+    lines = epc(account=account, amount=D("10"), reference="", message="Contract C2026-000001").split("\n")
+
+    assert lines[4:] == ["", "Abonent Telecom", "AT611904300234573201", "EUR10.00", "", "",
+                         "Contract C2026-000001"]
+
+
+SK_EUR = {"EUR": {"iban": "SK3112000000198742637541", "bic": "SUBASKBX"}}
+AT_EUR = {"EUR": {"iban": "AT611904300234573201", "bic": "BKAUATWW"}}
+
+
+@time_machine.travel(TODAY, tick=False)
+@override_settings(BILLING_PAYEE_ACCOUNTS=AT_EUR)
+def test_a_slovak_customer_paying_euro_into_a_sepa_account_is_asked_for_the_reference_the_epc_code_carries():
+    product = ProductFactory(currency="EUR", price=D("24.90"))
+    contract = active_contract(party=PartyFactory(country="SK"), products=[product], start=dt.date(2026, 3, 1))
+
+    order = payment_order(party=contract.party, on=dt.date(2026, 3, 20))
+
+    lines = order.qr_text.split("\n")
+    assert (order.qr_kind, lines[0], lines[6], lines[7]) == ("epc", "BCD", "AT611904300234573201", "EUR49.80")
+    assert order.reference == lines[-1] == lines[9] == contract.creditor_reference
+
+
+@time_machine.travel(TODAY, tick=False)
+@override_settings(BILLING_PAYEE_ACCOUNTS=SK_EUR)
+def test_a_euro_account_in_slovakia_gets_a_spayd_code_with_the_variable_symbol():
+    product = ProductFactory(currency="EUR", price=D("24.90"))
+    contract = active_contract(party=PartyFactory(country="SK"), products=[product], start=dt.date(2026, 3, 1))
+
+    order = payment_order(party=contract.party, amount=D("24.90"), on=dt.date(2026, 3, 20))
+
+    header, version, *fields = order.qr_text.split("*")
+    values = dict(field.split(":", 1) for field in fields)
+    assert (order.qr_kind, header, version) == ("spayd", "SPD", "1.0")
+    assert values == {"ACC": "SK3112000000198742637541+SUBASKBX", "AM": "24.90", "CC": "EUR",
+                      "X-VS": contract.variable_symbol, "MSG": f"Contract {contract.number}",
+                      "RN": "Abonent Telecom s.r.o."}
+    assert order.reference == contract.variable_symbol
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -113,3 +176,35 @@ def test_documents_need_billing_rights(client_as):
     contract = active_contract()
 
     assert client_as(Role.CUSTOMER).get(f"/billing/customers/{contract.party_id}/statement/").status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_customer_never_billed_gets_an_empty_statement_and_arrears_statement_not_a_404(client_as):
+    party = PartyFactory(country="PL")
+    client = client_as(Role.AGENT)
+
+    statement = client.get(f"/billing/customers/{party.pk}/statement/")
+    arrears = client.get(f"/billing/customers/{party.pk}/arrears/")
+    pdf = client.get(f"/billing/customers/{party.pk}/statement/", {"format": "pdf"})
+
+    assert statement.status_code == 200
+    page = statement.content.decode()
+    assert 'id="statement-empty"' in page and "in PLN" in page
+    assert '<td class="num" id="closing">PLN\xa00.00</td>' in page
+    assert arrears.status_code == 200 and "Nothing is overdue." in arrears.content.decode()
+    assert pdf.content.startswith(b"%PDF")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_billing_tab_of_a_customer_never_billed_disables_the_payment_order_and_says_why(client_as):
+    party = PartyFactory()
+    client = client_as(Role.AGENT)
+
+    tab = client.get(f"/customers/{party.pk}/", {"tab": "billing"}).content.decode()
+
+    assert 'id="order-unavailable"' in tab and "there is nothing to pay" in tab
+    assert f"/billing/customers/{party.pk}/payment-order/" not in tab
+    assert f"/billing/customers/{party.pk}/statement/" in tab
+    billed = active_contract(start=dt.date(2026, 1, 1))
+    tab = client.get(f"/customers/{billed.party_id}/", {"tab": "billing"}).content.decode()
+    assert f"/billing/customers/{billed.party_id}/payment-order/" in tab and 'id="order-unavailable"' not in tab

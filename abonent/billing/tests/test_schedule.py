@@ -9,7 +9,12 @@ from abonent.billing.models import ExpectedPayment, ItemKind, ItemStatus, Paymen
 from abonent.billing.schedule_services import schedule_generate, schedules_extend
 from abonent.billing.tests.factories import paid
 from abonent.contracts.models import BillingPeriod, DueRule
-from abonent.contracts.services import contract_line_add, contract_line_change, contract_terminate
+from abonent.contracts.services import (
+    contract_change,
+    contract_line_add,
+    contract_line_change,
+    contract_terminate,
+)
 from abonent.contracts.tests.factories import NOW, ProductFactory, active_contract
 from abonent.core.models import ClosedPeriod
 
@@ -185,6 +190,27 @@ def test_a_structure_discount_is_applied_after_the_lines_own_discount(discount_a
 
     # 310 − 10 % = 279; then − 5 % = 265.05
     assert [row[3] for row in live(contract)[:2]] == [D("279.00"), D("265.05")]
+
+
+def test_a_new_payment_day_moves_the_items_not_yet_due_and_leaves_the_past_due_ones():
+    contract = active_contract(start=dt.date(2026, 1, 1), payment_day=15)
+
+    contract_change(by=None, contract=contract, values={"payment_day": 25}, now=NOW)  # on 2 March
+
+    # January and February were due before the change: their due dates are the customer's arrears history.
+    assert [row[2] for row in live(contract)[:4]] == [
+        dt.date(2026, 1, 15), dt.date(2026, 2, 15), dt.date(2026, 3, 25), dt.date(2026, 4, 25)]
+    assert schedule_generate(contract=contract, now=NOW).nothing
+
+
+def test_an_earlier_payment_day_never_moves_an_item_into_the_past():
+    contract = active_contract(start=dt.date(2026, 1, 1), payment_day=15)
+
+    contract_change(by=None, contract=contract, values={"payment_day": 1}, now=NOW)  # on 2 March
+
+    assert [row[2] for row in live(contract)[1:4]] == [dt.date(2026, 2, 15), dt.date(2026, 3, 2), dt.date(2026, 4, 1)]
+    later = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC)
+    assert schedule_generate(contract=contract, now=later).nothing
 
 
 def test_items_due_in_a_closed_period_are_not_changed():

@@ -18,6 +18,7 @@ from abonent.contracts.services import (
     contract_resume,
     contract_suspend,
     contract_terminate,
+    contracts_end_fixed_terms,
 )
 from abonent.contracts.tests.factories import NOW, ContractFactory, ProductFactory, active_contract, contract_series
 from abonent.core.models import AuditEntry, DocumentSeries
@@ -167,3 +168,29 @@ def test_a_node_that_pays_for_a_contract_cannot_be_deleted_and_the_refusal_says_
     with pytest.raises(HierarchyRefused, match="“Head office” is still used by contracts"):
         node_delete(by=None, node=payer)
     assert payer.__class__.objects.filter(pk=payer.pk).exists()
+
+
+def test_fixed_term_contracts_terminate_by_the_system_on_their_until_day_once():
+    ends_today = active_contract(end_date=dt.date(2026, 4, 1))
+    ended_suspended = active_contract(end_date=dt.date(2026, 3, 15))
+    contract_suspend(by=None, contract=ended_suspended, now=NOW)
+    ends_tomorrow = active_contract(end_date=dt.date(2026, 4, 2))
+    open_ended = active_contract()
+    draft = ContractFactory(end_date=dt.date(2026, 2, 1))
+    # 1 April, 00:30 in Prague (still 31 March in UTC): the first day ends_today no longer runs.
+    after_midnight = dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC)
+
+    assert contracts_end_fixed_terms(now=after_midnight) == 2
+    assert contracts_end_fixed_terms(now=after_midnight) == 0
+
+    for contract in (ends_today, ended_suspended, ends_tomorrow, open_ended, draft):
+        contract.refresh_from_db()
+    assert [c.status for c in (ends_today, ended_suspended, ends_tomorrow, open_ended, draft)] == [
+        ContractStatus.TERMINATED, ContractStatus.TERMINATED, ContractStatus.ACTIVE, ContractStatus.ACTIVE,
+        ContractStatus.DRAFT]
+    assert (ends_today.end_date, ends_today.termination_reason) == (dt.date(2026, 4, 1), "End of the fixed term")
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="abonent.contracts.contract.terminated")}
+    assert {pk: (e.actor, e.actor_label, e.channel, e.note) for pk, e in entries.items()} == {
+        str(ends_today.pk): (None, "system", "system", "End of the fixed term"),
+        str(ended_suspended.pk): (None, "system", "system", "End of the fixed term")}
+    assert entries[str(ended_suspended.pk)].changes["status"] == ["suspended", "terminated"]
