@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from abonent.billing.documents import DocumentError, payment_order, pdf_from_html
+from abonent.billing.documents import DocumentError, NothingDue, payment_order, pdf_from_html
 from abonent.billing.forms import AmountForm
 from abonent.billing.statements import party_arrears, party_currencies, party_statement
 from abonent.billing.views import COUNTRY_CURRENCY
@@ -56,8 +56,9 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document = payment_order(party=party, currency=currency, amount=amount, on=timezone.localdate())
     except DocumentError as error:
-        return render(request, "billing/documents/unavailable.html", {"party": party, "message": str(error)},
-                      status=400)
+        ask = AmountForm(initial={"currency": error.currency}) if isinstance(error, NothingDue) else None
+        return render(request, "billing/documents/unavailable.html", {"party": party, "message": str(error),
+                                                                       "ask": ask}, status=400)
     return _respond(request, "billing/documents/payment_order.html",
                     {"order": document, "party": party, "form": form},
                     f"payment-order-{party.pk}-{timezone.localdate():%Y%m%d}")

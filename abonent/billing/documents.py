@@ -37,6 +37,14 @@ class DocumentError(AbonentError):
     """A billing document that cannot be made as asked."""
 
 
+class NothingDue(DocumentError):
+    """Nothing is owed in the currency: the order needs an amount the customer chooses (to pay ahead)."""
+
+    def __init__(self, message: str, *, currency: str) -> None:
+        super().__init__(message)
+        self.currency = currency
+
+
 @dataclass(frozen=True)
 class PayeeAccount:
     currency: str
@@ -182,8 +190,10 @@ def payment_order(*, party: Party, currency: str | None = None, amount: Decimal 
     the amount they choose."""
     # "Outstanding" is what is due now or within a month; later items are not asked for in advance.
     items = [i for i in open_items_for(party, currency=currency) if i.due_date <= on + DUE_WINDOW]
+    # With nothing due, the order is for an amount chosen in the currency of the customer's latest contract.
+    latest = party.contracts.exclude(variable_symbol="").order_by("-id").first()
     if currency is None:
-        currency = items[0].currency if items else None
+        currency = items[0].currency if items else (latest.currency if latest else None)
     items = [i for i in items if i.currency == currency]
     if currency is None:
         raise DocumentError(_("%(party)s has nothing to pay.") % {"party": party.name})
@@ -191,9 +201,9 @@ def payment_order(*, party: Party, currency: str | None = None, amount: Decimal 
     if amount is None:
         amount = outstanding
     if amount <= 0:
-        raise DocumentError(_("%(party)s has nothing to pay in %(currency)s; give the amount to ask for.")
-                            % {"party": party.name, "currency": currency})
-    contract = items[0].contract if items else party.contracts.exclude(variable_symbol="").order_by("-id").first()
+        raise NothingDue(_("%(party)s has nothing to pay in %(currency)s now. To let them pay ahead, give the amount "
+                           "to ask for.") % {"party": party.name, "currency": currency}, currency=currency)
+    contract = items[0].contract if items else latest
     if contract is None:
         raise DocumentError(_("%(party)s has no active contract to pay for.") % {"party": party.name})
     account = payee_account(currency)

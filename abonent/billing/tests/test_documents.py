@@ -136,6 +136,25 @@ def test_the_payment_order_page_and_pdf(client_as):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_a_customer_with_nothing_due_gets_an_order_for_the_amount_they_choose(client_as):
+    contract = active_contract(start=dt.date(2026, 1, 1))
+    paid(contract.party, "5000.00", on=dt.date(2026, 3, 1))
+    client = client_as(Role.AGENT)
+    url = f"/billing/customers/{contract.party_id}/payment-order/"
+
+    asked = client.get(url)
+    ordered = client.get(url, {"amount": "600", "currency": "CZK"})
+
+    assert asked.status_code == 400
+    page = asked.content.decode()
+    assert "has nothing to pay in CZK now" in page and 'id="order-amount"' in page
+    assert 'name="currency" value="CZK"' in page
+    assert ordered.status_code == 200
+    order = ordered.content.decode()
+    assert 'id="order-qr"' in order and contract.variable_symbol in order and "CZK\xa0600.00" in order
+
+
 @override_settings(BILLING_PAYEE_ACCOUNTS={})
 def test_an_order_without_an_account_for_the_currency_says_so(client_as):
     contract = active_contract()
