@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from abonent.billing.documents import DocumentError, NothingDue, payment_order, pdf_from_html
+from abonent.billing.documents import DocumentError, NothingDue, payment_order
+from abonent.billing.downloads import pdf_response
 from abonent.billing.forms import AmountForm
 from abonent.billing.statements import party_arrears, party_currencies, party_statement
 from abonent.billing.views import COUNTRY_CURRENCY
@@ -30,10 +31,7 @@ def _party(pk: int) -> Party:
 def _respond(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
     context = {**context, "payee_name": settings.BILLING_PAYEE_NAME, "printed": timezone.now()}
     if request.GET.get("format") == "pdf":
-        response = HttpResponse(pdf_from_html(render_to_string(template, {**context, "pdf": True}, request=request)),
-                                content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-        return response
+        return pdf_response(render_to_string(template, {**context, "pdf": True}, request=request), filename=filename)
     query = request.GET.copy()
     query["format"] = "pdf"
     return render(request, template, {**context, "pdf": False, "pdf_query": query.urlencode()})

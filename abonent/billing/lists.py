@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from abonent.billing.models import Payment, PaymentSource
-from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Search
+from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Search, Values
+from abonent.customers.lists import party_names
 
 
 def short_day(value) -> str:
@@ -52,6 +53,8 @@ PAYMENTS = ListSpec(
         Choice("source", _("Source"), choices=PaymentSource.choices),
         Choice("currency", _("Currency"), choices=lambda: [(c, c) for c in settings.CURRENCIES]),
         DateRange("received", _("Received"), field="received_on"),
+        # One customer's payments, by id: set by the customer's Billing tab ("All payments"), shown as a chip.
+        Values("party", _("Customer"), label_values=party_names),
     ],
     group_by=["source", "currency"],
     default_sort="-received_on",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from abonent.billing import arrears_views, document_views, views
+from abonent.billing import arrears_views, document_views, payment_summary_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("arrears/export.<str:fmt>", arrears_views.arrears_export, name="arrears_export"),
     path("payments/export.<str:fmt>", views.payments_export, name="export"),
     path("payments/report/", views.payments_report, name="report"),
+    path("payments/summary/", payment_summary_views.summary_page, name="summary"),
+    path("payments/summary/export.<str:fmt>", payment_summary_views.summary_export, name="summary_export"),
     path("payments/columns/", views.payments_columns, name="columns"),
     path("payments/views/", views.payments_view_save, name="view_save"),
     path("payments/views/<int:pk>/delete/", views.payments_view_delete, name="view_delete"),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,11 +76,13 @@ def billing_tab(request: HttpRequest, party: Party) -> HttpResponse:
     soon = today + dt.timedelta(days=SOON_DAYS)
     open_items = [i for i in items if i.status in (ItemStatus.OPEN, ItemStatus.PARTLY_PAID)]
     settled = [i for i in items if i.status == ItemStatus.PAID][-RECENT_SETTLED:]
+    payments = list(payment_list(party=party)[:RECENT_PAYMENTS + 1])
     return render(request, "billing/tab.html", {
         "party": party, "today": today, "balances": party_balances(party, on=today),
         "aging": aging(on=today, party=party), "due_items": [i for i in open_items if i.due_date <= soon],
         "later_items": [i for i in open_items if i.due_date > soon], "settled": settled,
-        "payments": payment_list(party=party)[:RECENT_PAYMENTS], "can_write": can_write(request),
+        "payments": payments[:RECENT_PAYMENTS], "more_payments": len(payments) > RECENT_PAYMENTS,
+        "all_payments": reverse("billing:list") + "?" + urlencode({"party": party.pk}), "can_write": can_write(request),
     })
 
 

@@ -30,7 +30,7 @@ from abonent.callcenter.selectors import OVERDUE, UNTOUCHED, warning_annotation
 from abonent.core.grid.declaration import Choice, Column, DateRange, ListSpec, Related, Search, Values
 from abonent.core.request_memo import request_memo
 from abonent.core.roles import Role
-from abonent.customers.lists import CUSTOMERS, country_name, phone_digits, rep_name, short_date
+from abonent.customers.lists import CUSTOMERS, country_name, party_names, phone_digits, rep_name, short_date
 from abonent.customers.models import CallCenterStatus, Party, label_in
 from abonent.customers.templatetags.customers import phone
 
@@ -242,11 +242,6 @@ CALLS = ListSpec(
 
 
 # --- service requests ----------------------------------------------------------------------------------
-
-
-def party_names(values: list[str]) -> dict[str, str]:
-    ids = [int(v) for v in values if v.isdigit()]
-    return {str(pk): name for pk, name in Party.objects.filter(pk__in=ids).values_list("pk", "name")}
 
 
 def request_rows() -> QuerySet[ServiceRequest]:

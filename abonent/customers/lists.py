@@ -58,6 +58,12 @@ def tax_id_compact(term: str) -> str:
     return compact if any(ch.isdigit() for ch in compact) else ""
 
 
+def party_names(values: list[str]) -> dict[str, str]:
+    """Customers' names for the ids in a list's URL (a chip reads "Customer: Jana Nováková", not "Customer: 17")."""
+    ids = [int(v) for v in values if v.isdigit()]
+    return {str(pk): name for pk, name in Party.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+
 def short_date(value) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT") if value else ""
 

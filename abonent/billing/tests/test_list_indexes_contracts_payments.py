@@ -59,7 +59,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client_as, url, group
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("url", "columns"), [("/contracts/", "number,status"), ("/billing/payments/", "amount,source")])
+@pytest.mark.parametrize(("url", "columns"), [("/contracts/", "number,status"),
+                                              ("/billing/payments/", "amount,source")])
 def test_the_list_works_with_the_customer_column_hidden(client_as, url, columns):
     paid(active_contract().party, "310.00")
 
