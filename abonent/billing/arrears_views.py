@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -15,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from abonent.billing.downloads import TABLE_FORMATS, pdf_response, table_response
 from abonent.billing.selectors import BUCKETS, Aging, aging, aging_by_party
+from abonent.contracts.lists import payer_label, payers
 from abonent.core.models import Channel
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 from abonent.core.services import audit_record
+from abonent.customers.models import Node
 
 PAGE = 50
 EXPORT_LIMIT = 200_000
@@ -31,7 +34,23 @@ def bucket_labels() -> list[str]:
     return [_("Not due yet"), _("1–30 days"), _("31–60 days"), _("61–90 days"), _("Over 90 days")]
 
 
-def _filters(request: HttpRequest) -> tuple[dt.date, str, bool]:
+@dataclass(frozen=True)
+class Chosen:
+    """What the arrears are asked for: the day, a currency, customers with nothing overdue too, a payer."""
+
+    on: dt.date
+    currency: str
+    with_not_due: bool
+    payer: Node | None
+
+    def query(self) -> dict[str, str]:
+        """The filters as URL parameters, those left at their default out."""
+        values = {"on": self.on.isoformat() if self.on != timezone.localdate() else "", "currency": self.currency,
+                  "all": "1" if self.with_not_due else "", "payer": str(self.payer.pk) if self.payer else ""}
+        return {k: v for k, v in values.items() if v}
+
+
+def _filters(request: HttpRequest) -> Chosen:
     today = timezone.localdate()
     try:
         on = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else today
@@ -40,7 +59,13 @@ def _filters(request: HttpRequest) -> tuple[dt.date, str, bool]:
     currency = request.GET.get("currency", "")
     if currency not in settings.CURRENCIES:
         currency = ""
-    return on, currency, request.GET.get("all") == "1"
+    payer_id = request.GET.get("payer", "")
+    payer = payers().filter(pk=payer_id).first() if payer_id.isdigit() else None
+    return Chosen(on=on, currency=currency, with_not_due=request.GET.get("all") == "1", payer=payer)
+
+
+def _totals(chosen: Chosen) -> list[Aging]:
+    return [t for t in aging(on=chosen.on, payer=chosen.payer) if not chosen.currency or t.currency == chosen.currency]
 
 
 def _cursor(request: HttpRequest) -> tuple[str, Decimal, int] | None:
@@ -53,14 +78,14 @@ def _cursor(request: HttpRequest) -> tuple[str, Decimal, int] | None:
 
 @module_required("billing", Access.READ)
 def arrears(request: HttpRequest) -> HttpResponse:
-    on, currency, with_not_due = _filters(request)
+    chosen = _filters(request)
+    on, currency, with_not_due = chosen.on, chosen.currency, chosen.with_not_due
     rows = aging_by_party(on=on, currency=currency or None, overdue_only=not with_not_due, limit=PAGE + 1,
-                          after=_cursor(request))
+                          after=_cursor(request), payer=chosen.payer)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    totals = [t for t in aging(on=on) if not currency or t.currency == currency]
-    base = {k: v for k, v in {"on": on.isoformat() if on != timezone.localdate() else "", "currency": currency,
-                              "all": "1" if with_not_due else ""}.items() if v}
+    totals = _totals(chosen)
+    base = chosen.query()
     next_query = ""
     if more:
         last = rows[-1]
@@ -68,6 +93,7 @@ def arrears(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/arrears.html", {
         "on": on, "currency": currency, "with_not_due": with_not_due, "rows": rows, "totals": totals,
         "labels": bucket_labels(), "buckets": BUCKETS, "currencies": settings.CURRENCIES,
+        "payer": chosen.payer, "payers": [(node.pk, payer_label(node)) for node in payers()],
         "next_query": next_query, "first_query": urlencode(base), "export_query": urlencode(base),
         "first_page": _cursor(request) is None,
     })
@@ -84,17 +110,21 @@ def _table(rows: list[Aging]) -> list[list]:
 def arrears_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in (*TABLE_FORMATS, "pdf"):
         raise Http404
-    on, currency, with_not_due = _filters(request)
+    chosen = _filters(request)
+    on, currency, with_not_due = chosen.on, chosen.currency, chosen.with_not_due
     limit = PDF_LIMIT if fmt == "pdf" else EXPORT_LIMIT
-    rows = aging_by_party(on=on, currency=currency or None, overdue_only=not with_not_due, limit=limit + 1)
+    rows = aging_by_party(on=on, currency=currency or None, overdue_only=not with_not_due, limit=limit + 1,
+                          payer=chosen.payer)
     cut, rows = len(rows) > limit, rows[:limit]
     audit_record(actor=request.user, action="abonent.billing.arrears.exported", channel=Channel.UI,
-                 note=f"{fmt} {len(rows)} rows, {currency or 'all currencies'}, on {on.isoformat()}")
+                 note=f"{fmt} {len(rows)} rows, {currency or 'all currencies'}, on {on.isoformat()}"
+                      + (f", paid by node {chosen.payer.pk}" if chosen.payer else ""))
     name = f"arrears-{on.isoformat()}"
     if fmt != "pdf":
         return table_response(_table(rows), fmt=fmt, filename=name, sheet=_("Arrears"))
     return pdf_response(render_to_string("billing/documents/arrears_report.html", {
         "on": on, "currency": currency, "with_not_due": with_not_due, "rows": rows, "cut": cut, "limit": limit,
-        "totals": [t for t in aging(on=on) if not currency or t.currency == currency], "labels": bucket_labels(),
+        "payer": payer_label(chosen.payer) if chosen.payer else "",
+        "totals": _totals(chosen), "labels": bucket_labels(),
         "payee_name": settings.BILLING_PAYEE_NAME, "printed": timezone.now(), "pdf": True,
     }, request=request), filename=name)

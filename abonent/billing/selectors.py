@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from abonent.billing.models import ZERO, ExpectedPayment, ItemStatus, Payment
 from abonent.contracts.models import Contract
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
-from abonent.customers.models import Party
+from abonent.customers.models import Node, Party
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
@@ -159,9 +159,14 @@ class Aging:
         return self.not_due + self.overdue
 
 
-def aging(*, on: dt.date, party: Party | None = None) -> list[Aging]:
+def _paid_by(items: QuerySet[ExpectedPayment], payer: Node | None) -> QuerySet[ExpectedPayment]:
+    """The items of contracts a billing node pays for, itself or through a node below it."""
+    return items if payer is None else items.filter(contract__payer__path__startswith=payer.path)
+
+
+def aging(*, on: dt.date, party: Party | None = None, payer: Node | None = None) -> list[Aging]:
     """Open amounts per currency and bucket (not due, 1–30, 31–60, 61–90, over 90 days), one query."""
-    items = ExpectedPayment.objects.open()
+    items = _paid_by(ExpectedPayment.objects.open(), payer)
     if party is not None:
         items = items.filter(party=party)
     rows = items.values("currency").annotate(**_bucket_sums(on)).order_by("currency")
@@ -170,11 +175,11 @@ def aging(*, on: dt.date, party: Party | None = None) -> list[Aging]:
 
 def aging_by_party(
     *, on: dt.date, currency: str | None = None, overdue_only: bool = True, limit: int | None = None,
-    after: tuple[str, Decimal, int] | None = None,
+    after: tuple[str, Decimal, int] | None = None, payer: Node | None = None,
 ) -> list[Aging]:
     """One row per customer and currency: by currency, the most owed first; `after` continues a page (keyset
     on currency, amount and customer)."""
-    items = ExpectedPayment.objects.open()
+    items = _paid_by(ExpectedPayment.objects.open(), payer)
     if currency:
         items = items.filter(currency=currency)
     if overdue_only:

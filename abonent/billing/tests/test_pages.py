@@ -118,6 +118,35 @@ def test_the_arrears_page_and_its_exports_list_customers_by_age(client_as):
     assert sheet.cell(2, 1).value == late.party.name and sheet.cell(2, 9).value == 1240
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_the_arrears_of_contracts_a_billing_node_pays_for_with_the_nodes_below_it(client_as):
+    from abonent.customers.hierarchy_services import node_add, structure_create
+
+    structure = structure_create(by=None, name="Billing groups", kind="billing")
+    head = node_add(by=None, structure=structure, name="Head office")
+    branch = node_add(by=None, structure=structure, name="Brno branch", parent=head)
+    other = node_add(by=None, structure=structure, name="Another group")
+    by_branch = active_contract(start=dt.date(2026, 1, 1), payer=branch)
+    by_head = active_contract(start=dt.date(2026, 1, 1), payer=head)
+    by_other = active_contract(start=dt.date(2026, 1, 1), payer=other)
+    alone = active_contract(start=dt.date(2026, 1, 1))
+    client = client_as(Role.MANAGER)
+
+    page = client.get("/billing/arrears/", {"payer": head.pk}).content.decode()
+    rows = list(csv.reader(io.StringIO(
+        client.get("/billing/arrears/export.csv", {"payer": branch.pk}).content.decode("utf-8-sig"))))
+    pdf = client.get("/billing/arrears/export.pdf", {"payer": head.pk})
+
+    assert by_branch.party.name in page and by_head.party.name in page
+    assert by_other.party.name not in page and alone.party.name not in page
+    assert "CZK\xa02,480.00" in page  # in total: two customers, 4 × 310 each
+    assert "Billing groups: Head office › Brno branch" in page
+    assert [row[0] for row in rows[1:]] == [by_branch.party.name]
+    assert pdf["Content-Type"] == "application/pdf"
+    assert AuditEntry.objects.filter(action="abonent.billing.arrears.exported",
+                                     note__endswith=f"paid by node {branch.pk}").exists()
+
+
 def test_the_payments_list_filters_by_source(client_as):
     contract = active_contract()
     paid(contract.party, "310.00")
