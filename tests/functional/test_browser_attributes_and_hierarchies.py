@@ -1,27 +1,19 @@
 """The Attributes and Hierarchy tabs and the tree, in a real Chromium, driven from the keyboard."""
 
-import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from abonent.accounts.tests.factories import PASSWORD, UserFactory
+from abonent.accounts.tests.factories import UserFactory
 from abonent.core.roles import Role
 from abonent.customers.models import AttributeValue, NodeMembership
 from abonent.customers.tests.attributes.factories import AttributeChoiceFactory, AttributeDefinitionFactory
 from abonent.customers.tests.factories import PartyFactory
 from abonent.customers.tests.hierarchies.factories import StructureFactory, tree
+from tests.functional.signing import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_an_agent_changes_a_value_from_the_keyboard_and_sees_it_in_the_history(page, shot, transactional_db):

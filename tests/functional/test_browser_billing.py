@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from abonent.accounts.tests.factories import PASSWORD, UserFactory
+from abonent.accounts.tests.factories import UserFactory
 from abonent.banking.models import BankStatementLine, MatchState
 from abonent.banking.parsing.base import counterparty_iban
 from abonent.banking.tests.samples import SAMPLES
@@ -20,20 +20,13 @@ from abonent.contracts.tests.factories import ProductFactory, active_contract
 from abonent.core.roles import Role
 from abonent.customers.models import BankAccount
 from abonent.customers.tests.factories import PartyFactory
+from tests.functional.signing import sign_in
 
 pytestmark = pytest.mark.browser
 
 # A real statement of Raiffeisenbank CZ (camt.053): two payments in, from 861828109/0800 ("Wágner Dugová
 # Alena", 4,994,775 CZK) and from a mortgage bank for "Kateřina Ptačovská" (3,575,287 CZK).
 STATEMENT = SAMPLES / "camt" / "spojenet_rb_cz_problem.xml"
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 @pytest.fixture

@@ -1,27 +1,19 @@
 """An agent books a meeting for a customer in a real Chromium, and the slot cannot be booked twice."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from abonent.accounts.tests.factories import PASSWORD, UserFactory
+from abonent.accounts.tests.factories import UserFactory
 from abonent.appointments.models import Meeting
 from abonent.appointments.tests.factories import customer_at, rep_with_hours
 from abonent.core.roles import Role
 from tests.functional.conftest import RESULTS_DIR
+from tests.functional.signing import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.fixture

@@ -8,23 +8,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from abonent.accounts.tests.factories import PASSWORD, TeamFactory, UserFactory
+from abonent.accounts.tests.factories import TeamFactory, UserFactory
 from abonent.callcenter.call_services import call_log
 from abonent.callcenter.models import Call, RequestStatus, ServiceRequest
 from abonent.callcenter.tests.factories import OutcomeFactory, RequestTypeFactory
 from abonent.core.roles import Role
 from abonent.customers.models import Task
 from abonent.customers.tests.factories import CallCenterStatusFactory, PartyFactory
+from tests.functional.signing import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 @pytest.fixture

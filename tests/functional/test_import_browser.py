@@ -7,10 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from abonent.accounts.tests.factories import PASSWORD, UserFactory
+from abonent.accounts.tests.factories import UserFactory
 from abonent.core.roles import Role
 from abonent.customers.models import Party
 from abonent.imports.models import ImportJob, JobStatus, MappingTemplate
+from tests.functional.signing import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +22,6 @@ ROWS = [
     "Eva;Černá;603 333 444;eva.cerna@example.cz;Plzeň",
     "Bořek;Šťastný;12;not an e-mail;Ostrava",
 ]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_an_administrator_imports_a_file_and_downloads_the_rejected_rows(page, shot, tmp_path, settings,
