@@ -226,19 +226,23 @@ def _country(account: BankAccount) -> str:
 def statement_import(
     *, data: bytes, filename: str = "", account: BankAccount | None = None, format: str = "auto",  # noqa: A002
     by: Any = None, channel: str = Channel.UI, now: dt.datetime, keep_empty: bool = True, match: bool = True,
+    check_balances: bool = True,
 ) -> ImportResult:
     """Read a statement file, store its new lines (a line seen before is skipped) and match them.
 
     `format` is "auto", one of parsing.FORMATS, or "csv:PROFILE". A statement for a company account not
     yet known registers the account. `keep_empty` False skips statements without new lines (API polls).
+    `check_balances` False imports statements whose balances do not add up (statement_parse).
     """
     with gc_paused():
         return _statement_import(data=data, filename=filename, account=account, format=format, by=by,
-                                 channel=channel, now=now, keep_empty=keep_empty, match=match)
+                                 channel=channel, now=now, keep_empty=keep_empty, match=match,
+                                 check_balances=check_balances)
 
 
 def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, format: str,  # noqa: A002
-                      by: Any, channel: str, now: dt.datetime, keep_empty: bool, match: bool) -> ImportResult:
+                      by: Any, channel: str, now: dt.datetime, keep_empty: bool, match: bool,
+                      check_balances: bool) -> ImportResult:
     layout = None
     if format.startswith("csv:"):
         profile = CsvProfile.objects.filter(name=format[4:]).first()
@@ -246,7 +250,7 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
             raise StatementFormatError(_("There is no CSV profile “%(name)s”.") % {"name": format[4:]})
         layout, format = csv_layout(profile), "csv"
         account = account or profile.account
-    parsed = statement_parse(data=data, format=format, csv=layout)
+    parsed = statement_parse(data=data, format=format, csv=layout, check_balances=check_balances)
     result = ImportResult(format=parsed.format)
     credit, debit = defaultdict(Decimal), defaultdict(Decimal)
     for line in parsed.lines:
@@ -267,7 +271,8 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
             target = BankAccount.objects.select_for_update().get(pk=target.pk)
             created_lines += _statement_store(target, statement, parsed.format, filename=filename,
                                               file_checksum=file_checksum, by=by, channel=channel, now=now,
-                                              keep_empty=keep_empty, result=result)
+                                              keep_empty=keep_empty, check_balances=check_balances,
+                                              result=result)
         if not created_lines:
             return result
         for line, pk in zip(created_lines, bulk.ids_reserve(BankStatementLine, len(created_lines)), strict=True):
@@ -292,7 +297,7 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
 
 def _statement_store(
     account: BankAccount, parsed: ParsedStatement, fmt: str, *, filename: str, file_checksum: str, by: Any,
-    channel: str, now: dt.datetime, keep_empty: bool, result: ImportResult,
+    channel: str, now: dt.datetime, keep_empty: bool, check_balances: bool, result: ImportResult,
 ) -> list[SimpleNamespace]:
     """Create the statement and return its new lines, not yet written and without ids."""
     checksums = line_checksums(account, parsed.lines)
@@ -331,8 +336,11 @@ def _statement_store(
             state=MatchState.UNMATCHED, explanation="", confidence=0, party_id=None, expected_payment_id=None)
         for position, (line, checksum) in enumerate(fresh, start=1)
     ]
+    changes = {"lines": (None, len(created)), "file": (None, filename)}
+    if not check_balances:  # who chose to import a statement that need not add up
+        changes["balances_checked"] = (None, False)
     audit_record(actor=by, action="abonent.banking.statement.imported", target=statement, channel=channel, now=now,
-                 changes={"lines": (None, len(created)), "file": (None, filename)})
+                 changes=changes)
     result.statements += 1
     result.lines += len(created)
     result.statement_ids.append(statement.pk)

@@ -24,6 +24,7 @@ from abonent.banking.parsing.base import (
     ParsedLine,
     ParsedStatement,
     StatementFormatError,
+    balances_check,
     compact,
     czech_symbols,
     decimal_from,
@@ -37,6 +38,7 @@ ROOTS = {"BkToCstmrStmt": ("camt053", "Stmt"), "BkToCstmrAcctRpt": ("camt052", "
 SUPPORTED_VERSIONS = range(2, 9)  # .001.02 to .001.08
 OPENING_CODES = ("OPBD", "PRCD", "ITBD")
 CLOSING_CODES = ("CLBD", "ITBD")
+BOOKED_OPENING_CODES = ("OPBD", "PRCD")
 NOT_PROVIDED = {"NOTPROVIDED", "NOT PROVIDED", "NONREF"}
 
 
@@ -58,7 +60,9 @@ def _tree(data: bytes) -> Element:
     return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
 
-def parse(data: bytes) -> ParsedFile:
+def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
+    """Read the document's statements; unless `check_balances` is off, a statement with both its opening
+    (OPBD, or PRCD) and closing (CLBD) booked balance must have the entries that take the one to the other."""
     try:
         root = _tree(data)
     except DefusedXmlException:
@@ -86,7 +90,7 @@ def parse(data: bytes) -> ParsedFile:
         )
     fmt, statement_tag = ROOTS[message.tag]
     statements = [
-        _statement(element, where=f"{statement_tag} {index}")
+        _statement(element, where=f"{statement_tag} {index}", check_balances=check_balances)
         for index, element in enumerate(message.findall(statement_tag), start=1)
     ]
     return ParsedFile(format=fmt, statements=statements)
@@ -138,7 +142,7 @@ def _account(element: Element | None) -> tuple[str, str]:
     return compact(_text(element, "Id/IBAN")), "".join(_text(element, "Id/Othr/Id").split())
 
 
-def _statement(element: Element, *, where: str) -> ParsedStatement:
+def _statement(element: Element, *, where: str, check_balances: bool) -> ParsedStatement:
     acct = element.find("Acct")
     iban, other = _account(acct)
     agent = acct.find("Svcr/FinInstnId") if acct is not None else None
@@ -160,20 +164,24 @@ def _statement(element: Element, *, where: str) -> ParsedStatement:
     balances = {}
     for number, balance in enumerate(element.findall("Bal"), start=1):
         code = _text(balance, "Tp/CdOrPrtry/Cd") or _text(balance, "Tp/CdOrPrtry/Prtry")
-        amount, _currency = _signed(balance.find("Amt"), _text(balance, "CdtDbtInd"), where=f"{where}, Bal {number}")
-        balances.setdefault(code, (amount, _date(balance, "Dt", where=f"{where}, Bal {number}")))
-    opening = next((balances[c] for c in OPENING_CODES if c in balances), None)
+        amount, currency = _signed(balance.find("Amt"), _text(balance, "CdtDbtInd"), where=f"{where}, Bal {number}")
+        balances.setdefault(code, (amount, _date(balance, "Dt", where=f"{where}, Bal {number}"), currency))
+    opening_code = next((c for c in OPENING_CODES if c in balances), None)
     closing = next((balances[c] for c in CLOSING_CODES if c in balances and c != "ITBD"), None)
-    if opening:
-        statement.opening_balance = opening[0]
-        statement.period_from = statement.period_from or opening[1]
+    if opening_code:
+        statement.opening_balance, day, currency = balances[opening_code]
+        statement.period_from = statement.period_from or day
+        statement.currency = statement.currency or currency
     if closing:
         statement.closing_balance = closing[0]
         statement.period_to = statement.period_to or closing[1]
     own = {iban, other} - {""}
     for number, entry in enumerate(element.findall("Ntry"), start=1):
-        statement.lines.extend(_entry_lines(entry, own=own, default_currency=account.currency,
+        statement.lines.extend(_entry_lines(entry, own=own, default_currency=statement.currency,
                                             where=f"{where}, Ntry {number}"))
+    # An intraday report's interim balance (ITBD) is not booked: only booked balances must add up.
+    if check_balances and opening_code in BOOKED_OPENING_CODES and closing:
+        balances_check(statement, where=where)
     return statement
 
 

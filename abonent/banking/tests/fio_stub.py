@@ -52,6 +52,8 @@ class FioStub:
         if kind == "last" and self.downloaded:
             empty = json.loads(self.answer)
             empty["accountStatement"]["transactionList"] = {"transaction": []}
+            info = empty["accountStatement"]["info"]  # no movements: the balance did not move
+            info["openingBalance"] = info["closingBalance"]
             return 200, json.dumps(empty).encode()
         self.downloaded = self.downloaded or kind == "last"
         return 200, self.answer

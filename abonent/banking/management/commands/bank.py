@@ -1,4 +1,5 @@
-"""`abonent bank import FILE [--account IBAN] [--format ...]`: import a statement file, print one JSON line."""
+"""`abonent bank import FILE [--account IBAN] [--format ...] [--accept-unbalanced]`: import a statement file,
+print one JSON line."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
                              "by default the one the statement names, registered when new")
         command.add_argument("--format", default="auto",
                              help=f"{'|'.join(FORMATS)}|csv:PROFILE (default: told from the content)")
+        command.add_argument("--accept-unbalanced", action="store_true",
+                             help="import even if a statement's opening balance plus its lines does not make its "
+                             "closing balance (only for a file known to be complete)")
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -41,7 +45,8 @@ class Command(BaseCommand):
             account = (account_for_iban(iban=options["account"], by=None, channel=Channel.IMPORT, now=now)
                        if options["account"] else None)
             result = statement_import(data=data, filename=path.name, account=account, format=fmt, by=None,
-                                      channel=Channel.IMPORT, now=now)
+                                      channel=Channel.IMPORT, now=now,
+                                      check_balances=not options["accept_unbalanced"])
         except AbonentError as error:
             raise CommandError(f"{path.name}: {error}") from None
         self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
