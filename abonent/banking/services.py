@@ -57,7 +57,11 @@ def _cz_parts(iban: str) -> tuple[str, str]:
 
 
 def account_find(parsed: ParsedAccount) -> BankAccount | None:
-    """The company account a statement names, by IBAN, by "number/bank" or by its number alone."""
+    """The company account a statement names, by IBAN, by "number/bank" or by its number alone, in its currency.
+
+    One number (or IBAN) can be accounts in several currencies: an account in another currency than
+    `parsed.currency` is never the one; one registered without a currency is, when none has that currency.
+    """
     keys = {parsed.identifier}
     condition = Q(identifier__in=keys - {""})
     if parsed.iban:
@@ -69,7 +73,32 @@ def account_find(parsed: ParsedAccount) -> BankAccount | None:
         condition |= Q(account_number=parsed.account_number, bank_code__in={parsed.bank_code, ""})
         if not parsed.bank_code:
             condition |= Q(account_number=parsed.account_number)
-    return BankAccount.objects.filter(condition).order_by("id").first()
+    found = BankAccount.objects.filter(condition)
+    if parsed.currency:
+        found = found.filter(currency__in=(parsed.currency, ""))
+    found = sorted(found, key=lambda account: (account.currency != parsed.currency, account.pk))
+    if not parsed.currency and len({account.currency for account in found}) > 1:
+        raise BankingError(
+            _("The statement names the account %(account)s but not its currency, and that account is registered "
+              "in several currencies: choose the account to import into.") % {"account": found[0].identifier}
+        )
+    return found[0] if found else None
+
+
+def account_currency_adopt(*, account: BankAccount, currency: str, by: Any, channel: str,
+                           now: dt.datetime) -> None:
+    """Give an account registered without a currency the currency of the first statement imported into it.
+
+    From then on a statement of the same number in another currency registers an account of its own.
+    """
+    if account.currency or not currency:
+        return
+    if BankAccount.objects.filter(identifier=account.identifier, currency=currency).exists():
+        return  # the account in that currency exists: this one, chosen by hand, stays as it is
+    account.currency = currency
+    account.save(update_fields=["currency"])
+    audit_record(actor=by, action="abonent.banking.account.changed", target=account, channel=channel, now=now,
+                 changes={"currency": ("", currency)})
 
 
 def account_register(*, parsed: ParsedAccount, by: Any, channel: str, now: dt.datetime) -> BankAccount:
@@ -113,7 +142,8 @@ def account_save(*, account: BankAccount, values: dict[str, Any], token: str | N
                                             bank_code=account.bank_code)
     if not account.identifier:
         raise BankingError(_("Give the account's IBAN or its number."))
-    clash = BankAccount.objects.filter(identifier=account.identifier).exclude(pk=account.pk).first()
+    clash = (BankAccount.objects.filter(identifier=account.identifier, currency=account.currency)
+             .exclude(pk=account.pk).first())
     if clash is not None:
         raise BankingError(_("The account %(account)s is already registered.") % {"account": clash})
     if token is not None and token != account.api_token:
@@ -263,12 +293,15 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
     with transaction.atomic():
         created_lines: list[SimpleNamespace] = []
         for statement in parsed.statements:
+            statement.account.currency = _statement_currency(statement)
             target = account or account_find(statement.account)
             if target is None:
                 target = account_register(parsed=statement.account, by=by, channel=channel, now=now)
                 result.accounts_registered.append(target.identifier)
             # One import at a time per account: the check for known lines and the insert stay together.
             target = BankAccount.objects.select_for_update().get(pk=target.pk)
+            account_currency_adopt(account=target, currency=statement.account.currency, by=by, channel=channel,
+                                   now=now)
             created_lines += _statement_store(target, statement, parsed.format, filename=filename,
                                               file_checksum=file_checksum, by=by, channel=channel, now=now,
                                               keep_empty=keep_empty, check_balances=check_balances,
@@ -293,6 +326,15 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
             result.matched, result.suggested = assessed.outcome.matched, assessed.outcome.suggested
             result.unmatched = assessed.outcome.unmatched
     return result
+
+
+def _statement_currency(statement: ParsedStatement) -> str:
+    """The currency of the account a statement is for: as the file names it, else its balances', else its lines'
+    when they all have one."""
+    if statement.account.currency or statement.currency:
+        return statement.account.currency or statement.currency
+    currencies = {line.currency for line in statement.lines} - {""}
+    return currencies.pop() if len(currencies) == 1 else ""
 
 
 def _statement_store(

@@ -101,6 +101,11 @@ def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
             )
     if not statements:
         raise StatementFormatError(_("line 1: no statement header (074): not an ABO/GPC file"))
+    for statement in statements:
+        # The header names no currency; items of an account in another currency than crowns all carry it.
+        currencies = {line.currency for line in statement.lines}
+        if len(currencies) == 1:
+            statement.currency = statement.account.currency = currencies.pop()
     if check_balances:
         for statement, where, debits, credits in checks:
             _turnovers_check(statement, debits, credits, where=where)
