@@ -118,13 +118,14 @@ def account_register(*, parsed: ParsedAccount, by: Any, channel: str, now: dt.da
     return account
 
 
-def account_for_iban(*, iban: str, by: Any, channel: str, now: dt.datetime) -> BankAccount:
-    """The company account with this IBAN (or account number), registered when it is new."""
-    raw = compact(iban)
-    parsed = ParsedAccount(iban=raw) if looks_like_iban(raw) else ParsedAccount(account_number=iban.strip())
+def _account_typed(text: str, *, currency: str) -> ParsedAccount:
+    """An account typed by hand: an IBAN, or a number with or without its "/bank code"."""
+    raw = compact(text)
+    parsed = ParsedAccount(iban=raw, currency=currency) if looks_like_iban(raw) else ParsedAccount(
+        account_number=text.strip(), currency=currency)
     if "/" in parsed.account_number:
         parsed.account_number, _slash, parsed.bank_code = parsed.account_number.partition("/")
-    return account_find(parsed) or account_register(parsed=parsed, by=by, channel=channel, now=now)
+    return parsed
 
 
 ACCOUNT_FIELDS = ("name", "iban", "account_number", "bank_code", "bic", "currency", "is_active", "api")
@@ -254,25 +255,27 @@ def _country(account: BankAccount) -> str:
 
 
 def statement_import(
-    *, data: bytes, filename: str = "", account: BankAccount | None = None, format: str = "auto",  # noqa: A002
-    by: Any = None, channel: str = Channel.UI, now: dt.datetime, keep_empty: bool = True, match: bool = True,
-    check_balances: bool = True,
+    *, data: bytes, filename: str = "", account: BankAccount | None = None, account_typed: str = "",
+    format: str = "auto", by: Any = None, channel: str = Channel.UI, now: dt.datetime,  # noqa: A002
+    keep_empty: bool = True, match: bool = True, check_balances: bool = True,
 ) -> ImportResult:
     """Read a statement file, store its new lines (a line seen before is skipped) and match them.
 
     `format` is "auto", one of parsing.FORMATS, or "csv:PROFILE". A statement for a company account not
-    yet known registers the account. `keep_empty` False skips statements without new lines (API polls).
-    `check_balances` False imports statements whose balances do not add up (statement_parse).
+    yet known registers the account. `account_typed` (an IBAN or "number/bank code" typed by hand) imports
+    into that account, registered when new, in the file's currency, once the file has been read and with
+    the lines (a failed import leaves no account behind). `keep_empty` False skips statements without new
+    lines (API polls). `check_balances` False imports statements whose balances do not add up (statement_parse).
     """
     with gc_paused():
-        return _statement_import(data=data, filename=filename, account=account, format=format, by=by,
-                                 channel=channel, now=now, keep_empty=keep_empty, match=match,
-                                 check_balances=check_balances)
+        return _statement_import(data=data, filename=filename, account=account, account_typed=account_typed,
+                                 format=format, by=by, channel=channel, now=now, keep_empty=keep_empty,
+                                 match=match, check_balances=check_balances)
 
 
-def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, format: str,  # noqa: A002
-                      by: Any, channel: str, now: dt.datetime, keep_empty: bool, match: bool,
-                      check_balances: bool) -> ImportResult:
+def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, account_typed: str,
+                      format: str, by: Any, channel: str, now: dt.datetime, keep_empty: bool,  # noqa: A002
+                      match: bool, check_balances: bool) -> ImportResult:
     layout = None
     if format.startswith("csv:"):
         profile = CsvProfile.objects.filter(name=format[4:]).first()
@@ -291,6 +294,13 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
     result.credit_total, result.debit_total = dict(credit), dict(debit)
     file_checksum = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
+        if account is None and account_typed:
+            typed = _account_typed(account_typed, currency=_statement_currency(parsed.statements[0])
+                                   if parsed.statements else "")
+            account = account_find(typed)
+            if account is None:
+                account = account_register(parsed=typed, by=by, channel=channel, now=now)
+                result.accounts_registered.append(account.identifier)
         created_lines: list[SimpleNamespace] = []
         for statement in parsed.statements:
             statement.account.currency = _statement_currency(statement)

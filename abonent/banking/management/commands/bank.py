@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from abonent.banking.parsing import FORMATS
-from abonent.banking.services import account_for_iban, statement_import
+from abonent.banking.services import statement_import
 from abonent.core.models import Channel
 from abonent.core.services import AbonentError
 
@@ -40,12 +40,9 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt not in FORMATS and not fmt.startswith("csv:"):
             raise CommandError(f"--format {fmt}: choose one of {', '.join(FORMATS)} or csv:PROFILE")
-        now = timezone.now()
         try:
-            account = (account_for_iban(iban=options["account"], by=None, channel=Channel.IMPORT, now=now)
-                       if options["account"] else None)
-            result = statement_import(data=data, filename=path.name, account=account, format=fmt, by=None,
-                                      channel=Channel.IMPORT, now=now,
+            result = statement_import(data=data, filename=path.name, account_typed=options["account"], format=fmt,
+                                      by=None, channel=Channel.IMPORT, now=timezone.now(),
                                       check_balances=not options["accept_unbalanced"])
         except AbonentError as error:
             raise CommandError(f"{path.name}: {error}") from None

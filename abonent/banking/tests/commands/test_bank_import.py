@@ -46,6 +46,30 @@ def test_the_account_option_registers_the_account_given():
     account = BankAccount.objects.get()
     assert (account.iban, account.account_number, account.bank_code) == ("CZ6508000000192000145399", "19-2000145399",
                                                                          "0800")
+    assert account.currency == "CZK"  # the file's
+    assert BankStatementLine.objects.filter(account=account).count() == 2
+
+
+def test_a_failed_import_into_an_account_given_leaves_no_account_behind(tmp_path):
+    cut = tmp_path / "cut.sta"
+    cut.write_bytes((SAMPLES / "mt940" / "wolph_jejik_knab.sta").read_bytes()[:400])
+
+    with pytest.raises(CommandError, match="no closing balance"):
+        call_command("bank", "import", str(cut), "--account", "NL91ABNA0417164300")
+
+    assert not BankAccount.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_account_given_is_found_in_the_files_currency():
+    knab, postfinance = SAMPLES / "mt940" / "wolph_jejik_knab.sta", SAMPLES / "mt940" / "wolph_jejik_postfinance.sta"
+
+    bank_import(str(knab), "--account", "123456789", "--accept-unbalanced")
+    bank_import(str(postfinance), "--account", "123456789", "--accept-unbalanced")
+    again = bank_import(str(postfinance), "--account", "123456789", "--accept-unbalanced")
+
+    assert sorted(BankAccount.objects.values_list("currency", flat=True)) == ["CHF", "EUR"]
+    assert again["duplicates"] == 4
 
 
 def test_the_format_can_be_forced():
