@@ -46,6 +46,11 @@ class BankAccount(models.Model):
     api_token = models.CharField(_("API token"), max_length=200, blank=True)
     api_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
     api_last_error = models.CharField(_("last synchronisation error"), max_length=300, blank=True)
+    # After a download that failed to import, where the bank's mark must go back to (the last movement stored,
+    # else the day before the first movement downloaded) so that the movements come again: the next poll
+    # does it (the bank takes one request per 30 seconds), the one after downloads.
+    api_rewind_to_id = models.CharField(max_length=30, blank=True)
+    api_rewind_to_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(_("registered"))
 
     class Meta:
