@@ -70,9 +70,9 @@ def demo_load(*, now: dt.datetime) -> str:
     from abonent.billing.models import ExpectedPayment
     from abonent.customers.models import BankAccount as CustomerBankAccount
 
-    account, _created = BankAccount.objects.get_or_create(identifier=DEMO_IBAN, defaults={
+    account, _created = BankAccount.objects.get_or_create(identifier=DEMO_IBAN, currency="CZK", defaults={
         "name": "Main CZK account", "iban": DEMO_IBAN, "account_number": "19-2000145399", "bank_code": "0800",
-        "bic": "GIBACZPX", "currency": "CZK", "created_at": now})
+        "bic": "GIBACZPX", "created_at": now})
     if BankStatement.objects.filter(account=account).exists():
         return "bank statement already imported"
     today = timezone.localdate(now)

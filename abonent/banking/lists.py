@@ -54,7 +54,7 @@ LINE_COLUMNS = [
     Column("confidence", _("Confidence"), display=lambda value: f"{value} %" if value else "", shown=False),
     Column("explanation", _("Explanation"), shown=False),
     Column("account", _("Account"), display=lambda account: str(account) if account else "",
-           load=("name", "iban", "account_number", "bank_code", "identifier"), shown=False),
+           load=("name", "iban", "account_number", "bank_code", "identifier", "currency"), shown=False),
 ]
 
 LINE_FILTERS = [
@@ -147,7 +147,7 @@ STATEMENTS = ListSpec(
         Column("imported", _("Imported"), field="imported_at", sortable=True, link=statement_link),
         Column("number", _("Statement")),
         Column("account", _("Account"), display=lambda account: str(account),
-               load=("name", "iban", "account_number", "bank_code", "identifier")),
+               load=("name", "iban", "account_number", "bank_code", "identifier", "currency")),
         Column("format", _("Format")),
         Column("from", _("From"), field="period_from"),
         Column("to", _("To"), field="period_to"),

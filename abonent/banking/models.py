@@ -36,24 +36,35 @@ class BankAccount(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     # The account as statements name it, normalised (IBAN, "prefix-number/bank", or the bank's own form):
-    # how an imported statement finds its account.
-    identifier = models.CharField(_("identifier"), max_length=60, unique=True)
+    # with the currency, how an imported statement finds its account. Banks give the accounts of one
+    # customer in several currencies the same number (Knab's EUR and PostFinance's CHF ":25:123456789"),
+    # and some one IBAN: an account is its identifier and its currency.
+    identifier = models.CharField(_("identifier"), max_length=60)
     is_active = models.BooleanField(_("active"), default=True)
     api = models.CharField(_("bank API"), max_length=10, choices=BankApi.choices, blank=True, default="")
     # The bank's API token: secret, never shown back nor logged (see docs/banking.md).
     api_token = models.CharField(_("API token"), max_length=200, blank=True)
     api_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
     api_last_error = models.CharField(_("last synchronisation error"), max_length=300, blank=True)
+    # After a download that failed to import, where the bank's mark must go back to (the last movement stored,
+    # else the day before the first movement downloaded) so that the movements come again: the next poll
+    # does it (the bank takes one request per 30 seconds), the one after downloads.
+    api_rewind_to_id = models.CharField(max_length=30, blank=True)
+    api_rewind_to_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(_("registered"))
 
     class Meta:
         verbose_name = _("company bank account")
         verbose_name_plural = _("company bank accounts")
         ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["identifier", "currency"], name="bank_account_once_per_currency"),
+        ]
 
     def __str__(self) -> str:
         shown = self.iban or (f"{self.account_number}/{self.bank_code}" if self.bank_code else self.account_number)
-        return f"{self.name} ({shown})" if self.name else (shown or self.identifier)
+        shown = " ".join(part for part in (shown or self.identifier, self.currency) if part)
+        return f"{self.name} ({shown})" if self.name else shown
 
 
 class BankStatement(models.Model):

@@ -1,16 +1,27 @@
-"""Reads of banking: a line with what it was matched to, expected payments found by a clerk's search."""
+"""Reads of banking: a line with what it was matched to, expected payments found by a clerk's search, the last
+movement a bank API brought."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BigIntegerField, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet
+from django.db.models.functions import Cast
 
-from abonent.banking.models import BankStatementLine, MatchState
+from abonent.banking.models import BankAccount, BankStatementLine, MatchState
 from abonent.billing.models import ExpectedPayment
 from abonent.contracts.references import creditor_reference_normalise, variable_symbol_normalise
 
 SEARCH_LIMIT = 20
+
+
+def last_movement_id(account: BankAccount, *, format: str) -> str:  # noqa: A002
+    """The highest numeric bank transaction ID stored for the account from statements in `format` ("" if none):
+    Fio banka numbers its movements in the order they happen."""
+    last = (BankStatementLine.objects.filter(account=account, statement__format=format,
+                                             bank_transaction_id__regex=r"^[0-9]{1,18}$")
+            .annotate(number=Cast("bank_transaction_id", BigIntegerField())).aggregate(last=Max("number"))["last"])
+    return "" if last is None else str(last)
 
 
 def line_get(pk: int) -> BankStatementLine:

@@ -57,7 +57,11 @@ def _cz_parts(iban: str) -> tuple[str, str]:
 
 
 def account_find(parsed: ParsedAccount) -> BankAccount | None:
-    """The company account a statement names, by IBAN, by "number/bank" or by its number alone."""
+    """The company account a statement names, by IBAN, by "number/bank" or by its number alone, in its currency.
+
+    One number (or IBAN) can be accounts in several currencies: an account in another currency than
+    `parsed.currency` is never the one; one registered without a currency is, when none has that currency.
+    """
     keys = {parsed.identifier}
     condition = Q(identifier__in=keys - {""})
     if parsed.iban:
@@ -69,7 +73,32 @@ def account_find(parsed: ParsedAccount) -> BankAccount | None:
         condition |= Q(account_number=parsed.account_number, bank_code__in={parsed.bank_code, ""})
         if not parsed.bank_code:
             condition |= Q(account_number=parsed.account_number)
-    return BankAccount.objects.filter(condition).order_by("id").first()
+    found = BankAccount.objects.filter(condition)
+    if parsed.currency:
+        found = found.filter(currency__in=(parsed.currency, ""))
+    found = sorted(found, key=lambda account: (account.currency != parsed.currency, account.pk))
+    if not parsed.currency and len({account.currency for account in found}) > 1:
+        raise BankingError(
+            _("The statement names the account %(account)s but not its currency, and that account is registered "
+              "in several currencies: choose the account to import into.") % {"account": found[0].identifier}
+        )
+    return found[0] if found else None
+
+
+def account_currency_adopt(*, account: BankAccount, currency: str, by: Any, channel: str,
+                           now: dt.datetime) -> None:
+    """Give an account registered without a currency the currency of the first statement imported into it.
+
+    From then on a statement of the same number in another currency registers an account of its own.
+    """
+    if account.currency or not currency:
+        return
+    if BankAccount.objects.filter(identifier=account.identifier, currency=currency).exists():
+        return  # the account in that currency exists: this one, chosen by hand, stays as it is
+    account.currency = currency
+    account.save(update_fields=["currency"])
+    audit_record(actor=by, action="abonent.banking.account.changed", target=account, channel=channel, now=now,
+                 changes={"currency": ("", currency)})
 
 
 def account_register(*, parsed: ParsedAccount, by: Any, channel: str, now: dt.datetime) -> BankAccount:
@@ -89,13 +118,14 @@ def account_register(*, parsed: ParsedAccount, by: Any, channel: str, now: dt.da
     return account
 
 
-def account_for_iban(*, iban: str, by: Any, channel: str, now: dt.datetime) -> BankAccount:
-    """The company account with this IBAN (or account number), registered when it is new."""
-    raw = compact(iban)
-    parsed = ParsedAccount(iban=raw) if looks_like_iban(raw) else ParsedAccount(account_number=iban.strip())
+def _account_typed(text: str, *, currency: str) -> ParsedAccount:
+    """An account typed by hand: an IBAN, or a number with or without its "/bank code"."""
+    raw = compact(text)
+    parsed = ParsedAccount(iban=raw, currency=currency) if looks_like_iban(raw) else ParsedAccount(
+        account_number=text.strip(), currency=currency)
     if "/" in parsed.account_number:
         parsed.account_number, _slash, parsed.bank_code = parsed.account_number.partition("/")
-    return account_find(parsed) or account_register(parsed=parsed, by=by, channel=channel, now=now)
+    return parsed
 
 
 ACCOUNT_FIELDS = ("name", "iban", "account_number", "bank_code", "bic", "currency", "is_active", "api")
@@ -113,7 +143,8 @@ def account_save(*, account: BankAccount, values: dict[str, Any], token: str | N
                                             bank_code=account.bank_code)
     if not account.identifier:
         raise BankingError(_("Give the account's IBAN or its number."))
-    clash = BankAccount.objects.filter(identifier=account.identifier).exclude(pk=account.pk).first()
+    clash = (BankAccount.objects.filter(identifier=account.identifier, currency=account.currency)
+             .exclude(pk=account.pk).first())
     if clash is not None:
         raise BankingError(_("The account %(account)s is already registered.") % {"account": clash})
     if token is not None and token != account.api_token:
@@ -224,21 +255,27 @@ def _country(account: BankAccount) -> str:
 
 
 def statement_import(
-    *, data: bytes, filename: str = "", account: BankAccount | None = None, format: str = "auto",  # noqa: A002
-    by: Any = None, channel: str = Channel.UI, now: dt.datetime, keep_empty: bool = True, match: bool = True,
+    *, data: bytes, filename: str = "", account: BankAccount | None = None, account_typed: str = "",
+    format: str = "auto", by: Any = None, channel: str = Channel.UI, now: dt.datetime,  # noqa: A002
+    keep_empty: bool = True, match: bool = True, check_balances: bool = True,
 ) -> ImportResult:
     """Read a statement file, store its new lines (a line seen before is skipped) and match them.
 
     `format` is "auto", one of parsing.FORMATS, or "csv:PROFILE". A statement for a company account not
-    yet known registers the account. `keep_empty` False skips statements without new lines (API polls).
+    yet known registers the account. `account_typed` (an IBAN or "number/bank code" typed by hand) imports
+    into that account, registered when new, in the file's currency, once the file has been read and with
+    the lines (a failed import leaves no account behind). `keep_empty` False skips statements without new
+    lines (API polls). `check_balances` False imports statements whose balances do not add up (statement_parse).
     """
     with gc_paused():
-        return _statement_import(data=data, filename=filename, account=account, format=format, by=by,
-                                 channel=channel, now=now, keep_empty=keep_empty, match=match)
+        return _statement_import(data=data, filename=filename, account=account, account_typed=account_typed,
+                                 format=format, by=by, channel=channel, now=now, keep_empty=keep_empty,
+                                 match=match, check_balances=check_balances)
 
 
-def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, format: str,  # noqa: A002
-                      by: Any, channel: str, now: dt.datetime, keep_empty: bool, match: bool) -> ImportResult:
+def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, account_typed: str,
+                      format: str, by: Any, channel: str, now: dt.datetime, keep_empty: bool,  # noqa: A002
+                      match: bool, check_balances: bool) -> ImportResult:
     layout = None
     if format.startswith("csv:"):
         profile = CsvProfile.objects.filter(name=format[4:]).first()
@@ -246,7 +283,7 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
             raise StatementFormatError(_("There is no CSV profile “%(name)s”.") % {"name": format[4:]})
         layout, format = csv_layout(profile), "csv"
         account = account or profile.account
-    parsed = statement_parse(data=data, format=format, csv=layout)
+    parsed = statement_parse(data=data, format=format, csv=layout, check_balances=check_balances)
     result = ImportResult(format=parsed.format)
     credit, debit = defaultdict(Decimal), defaultdict(Decimal)
     for line in parsed.lines:
@@ -257,17 +294,28 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
     result.credit_total, result.debit_total = dict(credit), dict(debit)
     file_checksum = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
+        if account is None and account_typed:
+            typed = _account_typed(account_typed, currency=_statement_currency(parsed.statements[0])
+                                   if parsed.statements else "")
+            account = account_find(typed)
+            if account is None:
+                account = account_register(parsed=typed, by=by, channel=channel, now=now)
+                result.accounts_registered.append(account.identifier)
         created_lines: list[SimpleNamespace] = []
         for statement in parsed.statements:
+            statement.account.currency = _statement_currency(statement)
             target = account or account_find(statement.account)
             if target is None:
                 target = account_register(parsed=statement.account, by=by, channel=channel, now=now)
                 result.accounts_registered.append(target.identifier)
             # One import at a time per account: the check for known lines and the insert stay together.
             target = BankAccount.objects.select_for_update().get(pk=target.pk)
+            account_currency_adopt(account=target, currency=statement.account.currency, by=by, channel=channel,
+                                   now=now)
             created_lines += _statement_store(target, statement, parsed.format, filename=filename,
                                               file_checksum=file_checksum, by=by, channel=channel, now=now,
-                                              keep_empty=keep_empty, result=result)
+                                              keep_empty=keep_empty, check_balances=check_balances,
+                                              result=result)
         if not created_lines:
             return result
         for line, pk in zip(created_lines, bulk.ids_reserve(BankStatementLine, len(created_lines)), strict=True):
@@ -290,9 +338,18 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
     return result
 
 
+def _statement_currency(statement: ParsedStatement) -> str:
+    """The currency of the account a statement is for: as the file names it, else its balances', else its lines'
+    when they all have one."""
+    if statement.account.currency or statement.currency:
+        return statement.account.currency or statement.currency
+    currencies = {line.currency for line in statement.lines} - {""}
+    return currencies.pop() if len(currencies) == 1 else ""
+
+
 def _statement_store(
     account: BankAccount, parsed: ParsedStatement, fmt: str, *, filename: str, file_checksum: str, by: Any,
-    channel: str, now: dt.datetime, keep_empty: bool, result: ImportResult,
+    channel: str, now: dt.datetime, keep_empty: bool, check_balances: bool, result: ImportResult,
 ) -> list[SimpleNamespace]:
     """Create the statement and return its new lines, not yet written and without ids."""
     checksums = line_checksums(account, parsed.lines)
@@ -331,8 +388,11 @@ def _statement_store(
             state=MatchState.UNMATCHED, explanation="", confidence=0, party_id=None, expected_payment_id=None)
         for position, (line, checksum) in enumerate(fresh, start=1)
     ]
+    changes = {"lines": (None, len(created)), "file": (None, filename)}
+    if not check_balances:  # who chose to import a statement that need not add up
+        changes["balances_checked"] = (None, False)
     audit_record(actor=by, action="abonent.banking.statement.imported", target=statement, channel=channel, now=now,
-                 changes={"lines": (None, len(created)), "file": (None, filename)})
+                 changes=changes)
     result.statements += 1
     result.lines += len(created)
     result.statement_ids.append(statement.pk)

@@ -89,6 +89,7 @@ class CsvLayout:
 
 # --- shared helpers --------------------------------------------------------------------------------
 
+CENT = Decimal("0.01")
 IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
 # A Czech or Slovak domestic account: optional prefix, number, and the bank's four-digit code.
 DOMESTIC = re.compile(r"^(?:(\d{1,6})-)?(\d{1,10})(?:/(\d{4}))?$")
@@ -109,6 +110,35 @@ def decimal_from(text: str, *, where: str, what: str = "", comma: bool = False) 
             _("%(where)s: %(what)s '%(value)s' is not a number") % {"where": where, "what": what or _("amount"),
                                                                    "value": raw}
         ) from None
+
+
+def shown_amount(amount: Decimal, *, signed: bool = False) -> str:
+    """An amount as an error message shows it: two decimals at least, a true minus sign ("−20.00", "+5.50")."""
+    text = f"{abs(amount.quantize(CENT) if amount.as_tuple().exponent > -2 else amount)}"
+    if amount < 0:
+        return "\u2212" + text
+    return "+" + text if signed else text
+
+
+def balances_check(statement: ParsedStatement, *, where: str) -> None:
+    """Raise unless the opening balance plus the statement's lines makes its closing balance.
+
+    Nothing to check without both balances, nor when a line is in another currency than the balances
+    (the file gives no rate to add it up with).
+    """
+    opening, closing = statement.opening_balance, statement.closing_balance
+    if opening is None or closing is None:
+        return
+    if statement.currency and any(line.currency not in ("", statement.currency) for line in statement.lines):
+        return
+    total = sum((line.amount for line in statement.lines), Decimal(0))
+    if opening + total != closing:
+        raise StatementFormatError(
+            _("%(where)s: the opening balance %(opening)s plus the lines (%(lines)s) does not make the closing "
+              "balance %(closing)s: the file is incomplete or altered.")
+            % {"where": where, "opening": shown_amount(opening), "lines": shown_amount(total, signed=True),
+               "closing": shown_amount(closing)}
+        )
 
 
 def compact(text: str) -> str:

@@ -21,6 +21,7 @@ from abonent.banking.parsing.base import (
     ParsedLine,
     ParsedStatement,
     StatementFormatError,
+    balances_check,
     decimal_from,
     one_line,
     symbol,
@@ -46,7 +47,9 @@ def _text(transaction: dict, number: int) -> str:
     return "" if value is None else one_line(str(value))
 
 
-def parse(data: bytes) -> ParsedFile:
+def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
+    """Read the answer; unless `check_balances` is off, its movements must take its opening balance to its
+    closing balance (info.openingBalance, info.closingBalance)."""
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -71,6 +74,8 @@ def parse(data: bytes) -> ParsedFile:
     transactions = (statement_data.get("transactionList") or {}).get("transaction") or []
     for index, transaction in enumerate(transactions):
         statement.lines.append(_line(transaction, currency=currency, where=f"transaction[{index}]"))
+    if check_balances:
+        balances_check(statement, where="accountStatement")
     return ParsedFile(format="fio-json", statements=[statement])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -21,15 +22,17 @@ from abonent.banking.parsing.base import (
     ParsedLine,
     ParsedStatement,
     StatementFormatError,
+    balances_check,
     decimal_from,
     domestic_number,
     one_line,
+    shown_amount,
     symbol,
 )
 
 HEADER = re.compile(
     r"^074(?P<account>.{16})(?P<name>.{20}).*?(?P<old_date>\d{6})(?P<old>\d{14})(?P<old_sign>[+-])"
-    r"(?P<new>\d{14})(?P<new_sign>[+-])(?P<debit>\d{14})[+-](?P<credit>\d{14})[+-](?P<number>\d{3})(?P<date>\d{6})"
+    r"(?P<new>\d{14})(?P<new_sign>[+-])(?P<debit>\d{14})(?P<debit_sign>[+-])(?P<credit>\d{14})(?P<credit_sign>[+-])(?P<number>\d{3})(?P<date>\d{6})"
 )
 BASIC_LENGTH = 128
 NUMERIC_CURRENCIES = {"203": "CZK", "978": "EUR", "840": "USD", "985": "PLN", "946": "RON", "643": "RUB",
@@ -54,7 +57,7 @@ def _ddmmyy(text: str) -> dt.date | None:
         return None
 
 
-def _hundredths(text: str, *, where: str) -> object:
+def _hundredths(text: str, *, where: str) -> Decimal:
     if not text.isdigit():
         raise StatementFormatError(
             _("%(where)s: amount '%(value)s' is not a number") % {"where": where, "value": text.strip()}
@@ -62,8 +65,11 @@ def _hundredths(text: str, *, where: str) -> object:
     return decimal_from(text, where=where) / 100
 
 
-def parse(data: bytes) -> ParsedFile:
+def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
+    """Read the file's statements; unless `check_balances` is off, each one's header must add up (old balance,
+    less the debits, plus the credits, is the new balance) and so must its items."""
     statements: list[ParsedStatement] = []
+    checks: list[tuple[ParsedStatement, str, Decimal, Decimal]] = []  # statement, where, debits, credits
     statement_date: dt.date | None = None
     for number, raw in enumerate(decode(data).replace("\r\n", "\n").split("\n"), start=1):
         record = raw.rstrip("\r\n")
@@ -72,8 +78,10 @@ def parse(data: bytes) -> ParsedFile:
         kind = record[:3]
         where = f"line {number}"
         if kind == "074":
-            statement, statement_date = _header(record, where=where)
+            statement, statement_date, debits, credits = _header(record, where=where)
             statements.append(statement)
+            checks.append((statement, _("Statement %(number)s (line %(line)s)")
+                           % {"number": len(statements), "line": number}, debits, credits))
         elif kind == "075":
             if not statements:
                 raise StatementFormatError(_("%(where)s: an item (075) before any statement header (074)")
@@ -93,10 +101,31 @@ def parse(data: bytes) -> ParsedFile:
             )
     if not statements:
         raise StatementFormatError(_("line 1: no statement header (074): not an ABO/GPC file"))
+    for statement in statements:
+        # The header names no currency; items of an account in another currency than crowns all carry it.
+        currencies = {line.currency for line in statement.lines}
+        if len(currencies) == 1:
+            statement.currency = statement.account.currency = currencies.pop()
+    if check_balances:
+        for statement, where, debits, credits in checks:
+            _turnovers_check(statement, debits, credits, where=where)
+            balances_check(statement, where=where)
     return ParsedFile(format="gpc", statements=statements)
 
 
-def _header(record: str, *, where: str) -> tuple[ParsedStatement, dt.date | None]:
+def _turnovers_check(statement: ParsedStatement, debits: Decimal, credits: Decimal, *, where: str) -> None:
+    """The header's own arithmetic: a header altered (or cut) alone no longer adds up."""
+    if statement.opening_balance - debits + credits != statement.closing_balance:
+        raise StatementFormatError(
+            _("%(where)s: the old balance %(old)s less the debits %(debits)s plus the credits %(credits)s does "
+              "not make the new balance %(new)s: the file is incomplete or altered.")
+            % {"where": where, "old": shown_amount(statement.opening_balance), "debits": shown_amount(debits),
+               "credits": shown_amount(credits), "new": shown_amount(statement.closing_balance)}
+        )
+
+
+def _header(record: str, *, where: str) -> tuple[ParsedStatement, dt.date | None, Decimal, Decimal]:
+    """The statement a header opens, its date, and its debit and credit turnovers."""
     match = HEADER.match(record)
     if not match:
         raise StatementFormatError(
@@ -118,7 +147,9 @@ def _header(record: str, *, where: str) -> tuple[ParsedStatement, dt.date | None
     )
     if statement.period_from and day and statement.period_from < day:
         statement.period_from += dt.timedelta(days=1)  # the old balance is the previous day's
-    return statement, day
+    debits, credits = _hundredths(match["debit"], where=where), _hundredths(match["credit"], where=where)
+    return (statement, day, -debits if match["debit_sign"] == "-" else debits,
+            -credits if match["credit_sign"] == "-" else credits)
 
 
 def _trusted(day: dt.date | None, around: dt.date | None) -> dt.date | None:

@@ -24,6 +24,7 @@ from abonent.banking.parsing.base import (
     ParsedLine,
     ParsedStatement,
     StatementFormatError,
+    balances_check,
     compact,
     czech_symbols,
     decimal_from,
@@ -96,9 +97,26 @@ def messages(text: str) -> list[list[Field]]:
     return statements
 
 
-def parse(data: bytes) -> ParsedFile:
-    text = decode(data)
-    return ParsedFile(format="mt940", statements=[_statement(fields) for fields in messages(text)])
+def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
+    """Read the file's statements; each must have its opening and closing balance, and (unless
+    `check_balances` is off) its lines must take the one to the other."""
+    statements = []
+    for number, fields in enumerate(messages(decode(data)), start=1):
+        statement = _statement(fields)
+        where = _("Statement %(number)s (line %(line)s)") % {"number": number, "line": fields[0].line}
+        # A file cut off (or a statement cut out of it) loses its closing balance: MT940 requires both.
+        if statement.opening_balance is None:
+            raise StatementFormatError(
+                _("%(where)s: no opening balance (:60F: or :60M:): the file is incomplete.") % {"where": where})
+        if statement.closing_balance is None:
+            raise StatementFormatError(
+                _("%(where)s: no closing balance (:62F: or :62M:): the file is incomplete.") % {"where": where})
+        if check_balances:
+            # Each part of a statement sent in several (:60M: ... :62M:) adds up between its own intermediate
+            # balances, so each message is checked on its own.
+            balances_check(statement, where=where)
+        statements.append(statement)
+    return ParsedFile(format="mt940", statements=statements)
 
 
 def _balance(item: Field) -> tuple[Decimal, dt.date, str]:

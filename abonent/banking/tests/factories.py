@@ -10,7 +10,7 @@ from abonent.banking.models import BankAccount, BankStatement, BankStatementLine
 class BankAccountFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BankAccount
-        django_get_or_create = ("identifier",)
+        django_get_or_create = ("identifier", "currency")
 
     name = "Main account"
     iban = "CZ6508000000192000145399"

@@ -1,4 +1,5 @@
-"""`abonent bank import FILE [--account IBAN] [--format ...]`: import a statement file, print one JSON line."""
+"""`abonent bank import FILE [--account IBAN] [--format ...] [--accept-unbalanced]`: import a statement file,
+print one JSON line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from abonent.banking.parsing import FORMATS
-from abonent.banking.services import account_for_iban, statement_import
+from abonent.banking.services import statement_import
 from abonent.core.models import Channel
 from abonent.core.services import AbonentError
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
                              "by default the one the statement names, registered when new")
         command.add_argument("--format", default="auto",
                              help=f"{'|'.join(FORMATS)}|csv:PROFILE (default: told from the content)")
+        command.add_argument("--accept-unbalanced", action="store_true",
+                             help="import even if a statement's opening balance plus its lines does not make its "
+                             "closing balance (only for a file known to be complete)")
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -36,12 +40,10 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt not in FORMATS and not fmt.startswith("csv:"):
             raise CommandError(f"--format {fmt}: choose one of {', '.join(FORMATS)} or csv:PROFILE")
-        now = timezone.now()
         try:
-            account = (account_for_iban(iban=options["account"], by=None, channel=Channel.IMPORT, now=now)
-                       if options["account"] else None)
-            result = statement_import(data=data, filename=path.name, account=account, format=fmt, by=None,
-                                      channel=Channel.IMPORT, now=now)
+            result = statement_import(data=data, filename=path.name, account_typed=options["account"], format=fmt,
+                                      by=None, channel=Channel.IMPORT, now=timezone.now(),
+                                      check_balances=not options["accept_unbalanced"])
         except AbonentError as error:
             raise CommandError(f"{path.name}: {error}") from None
         self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))

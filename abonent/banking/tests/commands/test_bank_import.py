@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from abonent.banking.models import BankAccount, BankStatementLine
-from abonent.banking.tests.samples import SAMPLES, all_samples
+from abonent.banking.tests.samples import SAMPLES, UNBALANCED, all_samples
+from abonent.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,9 @@ def test_it_prints_one_json_line_with_counts_and_totals_per_currency():
 
 def test_every_sample_file_imports_and_a_second_import_finds_only_duplicates():
     for path in all_samples():
-        first = bank_import(str(path))
-        second = bank_import(str(path))
+        unbalanced = ["--accept-unbalanced"] if path.name in UNBALANCED else []
+        first = bank_import(str(path), *unbalanced)
+        second = bank_import(str(path), *unbalanced)
 
         assert first["duplicates"] == 0, path.name
         assert (second["statements"], second["lines"], second["duplicates"]) == (0, 0, first["lines"]), path.name
@@ -38,15 +40,40 @@ def test_every_sample_file_imports_and_a_second_import_finds_only_duplicates():
 
 
 def test_the_account_option_registers_the_account_given():
-    bank_import(str(SAMPLES / "abo_gpc" / "spojenet_basic_format.abo"), "--account", "CZ65 0800 0000 1920 0014 5399")
+    bank_import(str(SAMPLES / "abo_gpc" / "spojenet_basic_format.abo"), "--account", "CZ65 0800 0000 1920 0014 5399",
+                "--accept-unbalanced")
 
     account = BankAccount.objects.get()
     assert (account.iban, account.account_number, account.bank_code) == ("CZ6508000000192000145399", "19-2000145399",
                                                                          "0800")
+    assert account.currency == "CZK"  # the file's
+    assert BankStatementLine.objects.filter(account=account).count() == 2
+
+
+def test_a_failed_import_into_an_account_given_leaves_no_account_behind(tmp_path):
+    cut = tmp_path / "cut.sta"
+    cut.write_bytes((SAMPLES / "mt940" / "wolph_jejik_knab.sta").read_bytes()[:400])
+
+    with pytest.raises(CommandError, match="no closing balance"):
+        call_command("bank", "import", str(cut), "--account", "NL91ABNA0417164300")
+
+    assert not BankAccount.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_account_given_is_found_in_the_files_currency():
+    knab, postfinance = SAMPLES / "mt940" / "wolph_jejik_knab.sta", SAMPLES / "mt940" / "wolph_jejik_postfinance.sta"
+
+    bank_import(str(knab), "--account", "123456789", "--accept-unbalanced")
+    bank_import(str(postfinance), "--account", "123456789", "--accept-unbalanced")
+    again = bank_import(str(postfinance), "--account", "123456789", "--accept-unbalanced")
+
+    assert sorted(BankAccount.objects.values_list("currency", flat=True)) == ["CHF", "EUR"]
+    assert again["duplicates"] == 4
 
 
 def test_the_format_can_be_forced():
-    result = bank_import(str(SAMPLES / "mt940" / "wolph_jejik_triodos.sta"), "--format", "mt940")
+    result = bank_import(str(SAMPLES / "mt940" / "wolph_jejik_triodos.sta"), "--format", "mt940", "--accept-unbalanced")
 
     assert (result["format"], result["lines"], result["debit_total"]) == ("mt940", 2, {"EUR": "715.70"})
 
@@ -59,6 +86,22 @@ def test_a_file_it_cannot_read_fails_with_one_line_naming_the_problem(tmp_path):
         call_command("bank", "import", str(broken))
 
     assert str(error.value) == "broken.sta: line 5: :61: amount 'x12' is not a number"
+
+
+def test_a_statement_whose_balances_do_not_add_up_is_refused_unless_accepted():
+    path = str(SAMPLES / "mt940" / "wolph_jejik_knab.sta")
+
+    with pytest.raises(CommandError) as error:
+        call_command("bank", "import", path)
+    assert not BankStatementLine.objects.exists()
+    accepted = bank_import(path, "--accept-unbalanced")
+
+    assert str(error.value) == (
+        "wolph_jejik_knab.sta: Statement 2 (line 10): the opening balance 3058.98 plus the lines (\u22126760.00) "
+        "does not make the closing balance 798.98: the file is incomplete or altered.")
+    assert accepted["lines"] == 3
+    entry = AuditEntry.objects.filter(action="abonent.banking.statement.imported").first()
+    assert entry.changes["balances_checked"] == [None, False]
 
 
 def test_a_missing_file_is_named(tmp_path):

@@ -54,6 +54,22 @@ def test_an_external_entity_is_never_fetched():
     assert "refuses" in broken(external, format="camt053")
 
 
+def test_a_camt_file_in_utf16_reads_like_any_other():
+    text = sample("viafintech_053_valid_example.xml").decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+
+    parsed = statement_parse(data=text.encode("utf-16"), format="camt053")
+
+    assert [str(line.amount) for line in parsed.lines] == ["-2.00", "-3.00", "1.00", "-3.50", "-2.50"]
+
+
+def test_a_document_type_declaration_in_utf16_is_refused():
+    text = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>&x;'
+            "</BkToCstmrStmt></Document>")
+
+    assert "refuses" in broken(text.encode("utf-16"), format="camt053")
+
+
 def test_an_unsupported_camt_version_is_named():
     data = sample("viafintech_053_valid_example.xml").replace(b"camt.053.001.02", b"camt.053.001.12")
 

@@ -6,6 +6,7 @@ from django.test import override_settings
 
 from abonent.banking.bank_apis import BankApiError, BankApiTooSoon, FioApi
 from abonent.banking.models import BankAccount, BankStatementLine
+from abonent.banking.parsing import StatementFormatError
 from abonent.banking.sync import account_sync
 from abonent.banking.tasks import bank_accounts_poll
 from abonent.banking.tests.factories import BankAccountFactory
@@ -103,3 +104,69 @@ def test_the_periodic_job_polls_every_connected_account(fio):
 
     assert len(fio.requests) == 1
     assert BankStatementLine.objects.filter(account=account).count() == 4
+
+
+def test_a_download_that_fails_to_import_is_fetched_again_from_the_last_movement_stored(fio):
+    fio.min_interval = 0
+    account = fio_account()
+    fio.arrived = 2
+    account_sync(account=account, now=NOW)  # movements 7159895102 and 7159895103
+    fio.arrived, fio.damage_next = 4, "cut"
+
+    with pytest.raises(StatementFormatError, match="not valid JSON"):
+        account_sync(account=account, now=NOW + dt.timedelta(minutes=1))
+    rewind = account_sync(account=account, now=NOW + dt.timedelta(minutes=2))
+    again = account_sync(account=account, now=NOW + dt.timedelta(minutes=3))
+
+    assert rewind is None
+    assert fio.requests[-2] == f"/v1/rest/set-last-id/{TOKEN}/7159895103/"
+    assert (again.lines, again.duplicates) == (2, 0)
+    assert sorted(BankStatementLine.objects.filter(account=account).values_list("bank_transaction_id", flat=True)) == [
+        "7159895102", "7159895103", "7161812099", "7165272749"]
+    account.refresh_from_db()
+    assert (account.api_rewind_to_id, account.api_rewind_to_date, account.api_last_error) == ("", None, "")
+
+
+def test_with_no_movement_stored_the_mark_goes_back_to_the_day_before_the_first_movement_fetched(fio):
+    fio.min_interval = 0
+    account = fio_account()
+    fio.damage_next = "drop"  # the answer lacks its last movement: its balances do not add up
+
+    with pytest.raises(StatementFormatError, match="the file is incomplete or altered"):
+        account_sync(account=account, now=NOW)
+    account.refresh_from_db()
+    assert (account.api_rewind_to_id, account.api_rewind_to_date) == ("", dt.date(2015, 3, 30))
+    account_sync(account=account, now=NOW + dt.timedelta(minutes=1))
+    again = account_sync(account=account, now=NOW + dt.timedelta(minutes=2))
+
+    assert fio.requests[1] == f"/v1/rest/set-last-date/{TOKEN}/2015-03-30/"
+    assert again.lines == 4
+    assert BankStatementLine.objects.filter(account=account).count() == 4
+
+
+def test_a_mark_the_bank_refuses_to_move_back_stays_planned_for_the_next_poll(fio):
+    fio.min_interval = 0
+    account = fio_account()
+    fio.damage_next = "cut"
+    with pytest.raises(StatementFormatError):
+        account_sync(account=account, now=NOW)
+    FioApi(TOKEN, base_url=fio.url).last()  # someone else used the token a moment ago
+    fio.min_interval = 30
+
+    with pytest.raises(BankApiTooSoon):
+        account_sync(account=account, now=NOW + dt.timedelta(minutes=1))
+
+    account.refresh_from_db()
+    assert account.api_rewind_to_date == dt.date(2015, 3, 30)  # the cut answer's first day, less one
+    assert fio.requests[-1] == f"/v1/rest/set-last-date/{TOKEN}/2015-03-30/"
+
+
+def test_the_mark_is_moved_back_through_the_api_with_an_empty_answer(fio):
+    api = FioApi(TOKEN, base_url=fio.url)
+    api.last()
+    fio.min_interval = 0
+
+    api.set_last_id("7159895103")
+    assert api.last().data.count(b'"ID pohybu"') == 2
+    api.set_last_date(dt.date(2015, 4, 3))
+    assert api.last().data.count(b'"ID pohybu"') == 1

@@ -5,7 +5,7 @@ import pytest
 
 from abonent.banking.models import BankAccount, BankStatement, BankStatementLine, CsvProfile, MatchState
 from abonent.banking.parsing import StatementFormatError
-from abonent.banking.services import statement_import
+from abonent.banking.services import BankingError, statement_import
 from abonent.banking.tests.factories import BankAccountFactory
 from abonent.banking.tests.samples import sample
 from abonent.core.models import AuditEntry, Channel
@@ -82,7 +82,7 @@ def test_two_equal_payments_in_one_file_stay_two_lines():
 def test_lines_go_to_the_account_chosen_on_import():
     account = BankAccountFactory()
 
-    statement_import(data=sample("spojenet_basic_format.abo"), account=account, now=NOW)
+    statement_import(data=sample("spojenet_basic_format.abo"), account=account, now=NOW, check_balances=False)
 
     assert set(BankStatementLine.objects.values_list("account", flat=True)) == {account.pk}
     assert BankAccount.objects.count() == 1
@@ -92,9 +92,49 @@ def test_a_gpc_statement_finds_the_account_registered_by_its_iban():
     account = BankAccountFactory(iban="CZ2608000000000001234567", account_number="1234567", bank_code="0800",
                                  identifier="CZ2608000000000001234567")
 
-    statement_import(data=sample("spojenet_basic_format.abo"), now=NOW)
+    statement_import(data=sample("spojenet_basic_format.abo"), now=NOW, check_balances=False)
 
     assert BankStatement.objects.get().account == account
+
+
+def test_one_account_number_in_two_currencies_is_two_accounts():
+    # Knab's statement (EUR) and PostFinance's (CHF) both name their account ":25:123456789".
+    statement_import(data=sample("wolph_jejik_knab.sta"), now=NOW, check_balances=False)
+    statement_import(data=sample("wolph_jejik_postfinance.sta"), now=NOW, check_balances=False)
+
+    eur = BankAccount.objects.get(currency="EUR")
+    chf = BankAccount.objects.get(currency="CHF")
+    assert eur.identifier == chf.identifier == "123456789"
+    assert list(eur.lines.values_list("currency", flat=True)) == ["EUR"] * 3
+    assert list(chf.lines.values_list("currency", flat=True)) == ["CHF"] * 4
+    assert set(chf.statements.values_list("currency", flat=True)) == {"CHF"}
+
+
+def test_an_account_registered_without_a_currency_takes_its_first_statements():
+    account = BankAccountFactory(iban="", account_number="123456789", bank_code="", identifier="123456789",
+                                 currency="")
+
+    statement_import(data=sample("wolph_jejik_knab.sta"), now=NOW, check_balances=False)
+    statement_import(data=sample("wolph_jejik_postfinance.sta"), now=NOW, check_balances=False)
+
+    account.refresh_from_db()
+    assert account.currency == "EUR"
+    assert set(account.lines.values_list("currency", flat=True)) == {"EUR"}
+    assert BankAccount.objects.get(currency="CHF").lines.count() == 4
+    change = AuditEntry.objects.get(action="abonent.banking.account.changed")
+    assert change.changes == {"currency": ["", "EUR"]}
+
+
+def test_a_statement_naming_no_currency_for_a_number_registered_in_two_asks_for_the_account():
+    BankAccountFactory(iban="", account_number="555", bank_code="", identifier="555", currency="EUR")
+    BankAccountFactory(iban="", account_number="555", bank_code="", identifier="555", currency="CHF")
+    CsvProfile.objects.create(name="plain", columns={"booking_date": "Date", "amount": "Amount",
+                                                     "account": "Account"})
+
+    with pytest.raises(BankingError, match="registered in several currencies"):
+        statement_import(data=b"Date;Amount;Account\n03.02.2025;15,00;555\n", format="csv:plain", now=NOW)
+
+    assert not BankStatementLine.objects.exists()
 
 
 def test_money_out_is_set_aside_with_a_reason():
@@ -114,6 +154,18 @@ def test_a_broken_file_stores_nothing():
 
     assert not BankAccount.objects.exists()
     assert not BankStatement.objects.exists()
+
+
+def test_a_statement_cut_off_stores_nothing_and_the_whole_file_later_stores_each_payment_once():
+    data = sample("wolph_ASNB_0708271685_09022020_164516.940.txt")
+    cut = data[:data.index(b"Betaling aan I")]  # inside the :86: of statement 5's second line
+
+    with pytest.raises(StatementFormatError, match="no closing balance"):
+        statement_import(data=cut, now=NOW)
+    whole = statement_import(data=data, now=NOW)
+
+    assert (whole.lines, whole.duplicates) == (8, 0)
+    assert BankStatementLine.objects.filter(amount=Decimal("-801.55")).count() == 1
 
 
 def test_a_csv_profile_is_chosen_by_its_name():

@@ -48,6 +48,17 @@ def test_a_broken_file_is_explained_on_the_form(client_as):
     assert not BankStatement.objects.exists()
 
 
+def test_a_statement_that_does_not_add_up_is_refused_unless_the_box_is_ticked(client_as):
+    client = client_as(Role.ADMINISTRATOR)
+
+    refused = upload(client, "wolph_jejik_triodos.sta")
+    accepted = upload(client, "wolph_jejik_triodos.sta", accept_unbalanced="on")
+
+    assert "does not make the closing balance 4370.79: the file is incomplete or altered." in refused.content.decode()
+    assert "2 new lines" in accepted.content.decode()
+    assert BankStatementLine.objects.count() == 2
+
+
 def test_a_manager_reads_the_lists_but_gets_no_write_controls_and_cannot_upload(client_as):
     client = client_as(Role.MANAGER)
     BankLineFactory(counterparty_name="Reader's line")
