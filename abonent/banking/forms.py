@@ -19,10 +19,6 @@ class UploadForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), initial="auto")
     account = forms.ModelChoiceField(label=_("Company account"), required=False, queryset=BankAccount.objects.none(),
                                      empty_label=_("The one the statement names (registered when new)"))
-    accept_unbalanced = forms.BooleanField(
-        label=_("Import even if the balances do not add up"), required=False,
-        help_text=_("Only for a file you know is complete: a statement whose opening balance plus its lines does "
-                    "not make its closing balance is otherwise refused as incomplete or altered."))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

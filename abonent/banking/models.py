@@ -90,6 +90,8 @@ class BankStatement(models.Model):
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField(_("imported"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.UI)
+    # Why the statement may be incomplete or altered: its balances do not add up (imported all the same).
+    warning = models.TextField(_("warning"), blank=True)
 
     class Meta:
         verbose_name = _("bank statement")

@@ -202,6 +202,7 @@ class ImportResult:
     unmatched: int = 0
     statement_ids: list[int] = field(default_factory=list)
     accounts_registered: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # statements imported although they do not add up
 
     def as_json(self) -> dict[str, Any]:
         """The command line's one JSON line (totals as decimal strings of absolute values)."""
@@ -210,7 +211,7 @@ class ImportResult:
             "credit_total": {c: str(v.quantize(CENT)) for c, v in sorted(self.credit_total.items())},
             "debit_total": {c: str(v.quantize(CENT)) for c, v in sorted(self.debit_total.items())},
             "duplicates": self.duplicates, "matched": self.matched, "suggested": self.suggested,
-            "unmatched": self.unmatched,
+            "unmatched": self.unmatched, "warnings": self.warnings,
         }
 
 
@@ -257,7 +258,7 @@ def _country(account: BankAccount) -> str:
 def statement_import(
     *, data: bytes, filename: str = "", account: BankAccount | None = None, account_typed: str = "",
     format: str = "auto", by: Any = None, channel: str = Channel.UI, now: dt.datetime,  # noqa: A002
-    keep_empty: bool = True, match: bool = True, check_balances: bool = True,
+    keep_empty: bool = True, match: bool = True, strict_balances: bool = False,
 ) -> ImportResult:
     """Read a statement file, store its new lines (a line seen before is skipped) and match them.
 
@@ -265,17 +266,19 @@ def statement_import(
     yet known registers the account. `account_typed` (an IBAN or "number/bank code" typed by hand) imports
     into that account, registered when new, in the file's currency, once the file has been read and with
     the lines (a failed import leaves no account behind). `keep_empty` False skips statements without new
-    lines (API polls). `check_balances` False imports statements whose balances do not add up (statement_parse).
+    lines (API polls). A statement whose opening balance plus its lines does not make its closing balance
+    is imported with that warning (kept on the statement, audited, in the result); `strict_balances` refuses
+    it instead. A file cut off is refused either way (statement_parse).
     """
     with gc_paused():
         return _statement_import(data=data, filename=filename, account=account, account_typed=account_typed,
                                  format=format, by=by, channel=channel, now=now, keep_empty=keep_empty,
-                                 match=match, check_balances=check_balances)
+                                 match=match, strict_balances=strict_balances)
 
 
 def _statement_import(*, data: bytes, filename: str, account: BankAccount | None, account_typed: str,
                       format: str, by: Any, channel: str, now: dt.datetime, keep_empty: bool,  # noqa: A002
-                      match: bool, check_balances: bool) -> ImportResult:
+                      match: bool, strict_balances: bool) -> ImportResult:
     layout = None
     if format.startswith("csv:"):
         profile = CsvProfile.objects.filter(name=format[4:]).first()
@@ -283,7 +286,7 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
             raise StatementFormatError(_("There is no CSV profile “%(name)s”.") % {"name": format[4:]})
         layout, format = csv_layout(profile), "csv"
         account = account or profile.account
-    parsed = statement_parse(data=data, format=format, csv=layout, check_balances=check_balances)
+    parsed = statement_parse(data=data, format=format, csv=layout, strict_balances=strict_balances)
     result = ImportResult(format=parsed.format)
     credit, debit = defaultdict(Decimal), defaultdict(Decimal)
     for line in parsed.lines:
@@ -314,7 +317,7 @@ def _statement_import(*, data: bytes, filename: str, account: BankAccount | None
                                    now=now)
             created_lines += _statement_store(target, statement, parsed.format, filename=filename,
                                               file_checksum=file_checksum, by=by, channel=channel, now=now,
-                                              keep_empty=keep_empty, check_balances=check_balances,
+                                              keep_empty=keep_empty, strict_balances=strict_balances,
                                               result=result)
         if not created_lines:
             return result
@@ -349,7 +352,7 @@ def _statement_currency(statement: ParsedStatement) -> str:
 
 def _statement_store(
     account: BankAccount, parsed: ParsedStatement, fmt: str, *, filename: str, file_checksum: str, by: Any,
-    channel: str, now: dt.datetime, keep_empty: bool, check_balances: bool, result: ImportResult,
+    channel: str, now: dt.datetime, keep_empty: bool, strict_balances: bool, result: ImportResult,
 ) -> list[SimpleNamespace]:
     """Create the statement and return its new lines, not yet written and without ids."""
     checksums = line_checksums(account, parsed.lines)
@@ -370,8 +373,9 @@ def _statement_store(
         period_to=parsed.period_to or (max(days) if days else None), currency=parsed.currency or account.currency,
         opening_balance=parsed.opening_balance, closing_balance=parsed.closing_balance, line_count=len(fresh),
         file_name=filename[:200], file_checksum=file_checksum, fingerprint=fingerprint, imported_by=by,
-        imported_at=now, channel=channel,
+        imported_at=now, channel=channel, warning="\n".join(parsed.warnings),
     )
+    result.warnings.extend(parsed.warnings)
     country = _country(account)
     created = [
         SimpleNamespace(
@@ -389,8 +393,8 @@ def _statement_store(
         for position, (line, checksum) in enumerate(fresh, start=1)
     ]
     changes = {"lines": (None, len(created)), "file": (None, filename)}
-    if not check_balances:  # who chose to import a statement that need not add up
-        changes["balances_checked"] = (None, False)
+    if parsed.warnings:  # imported although its balances do not add up: who did, and why it was flagged
+        changes["warning"] = (None, statement.warning)
     audit_record(actor=by, action="abonent.banking.statement.imported", target=statement, channel=channel, now=now,
                  changes=changes)
     result.statements += 1

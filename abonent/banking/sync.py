@@ -44,7 +44,10 @@ def account_sync(*, account: BankAccount, now: dt.datetime, by: Any = None) -> I
         try:
             result = statement_import(data=download.data, filename=f"{account.api}-{now:%Y%m%d-%H%M%S}.json",
                                       account=account, format=download.format, by=by,
-                                      channel=Channel.UI if by else Channel.SYSTEM, now=now, keep_empty=False)
+                                      channel=Channel.UI if by else Channel.SYSTEM, now=now, keep_empty=False,
+                                      # An answer that does not add up lost something on the way: refused, and
+                                      # downloaded again after the mark goes back (a file is kept with a warning).
+                                      strict_balances=True)
         except Exception:
             # The bank moved its mark past these movements when it sent them: without going back they are lost.
             _mark_rewind_plan(account, api, download)

@@ -206,7 +206,7 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
         try:
             result = statement_import(data=upload.read(), filename=upload.name, account=form.cleaned_data["account"],
                                       format=form.cleaned_data["format"], by=request.user, channel=Channel.UI,
-                                      now=timezone.now(), check_balances=not form.cleaned_data["accept_unbalanced"])
+                                      now=timezone.now())
         except AbonentError as error:
             form.add_error("file", str(error))
     totals = [(currency, result.credit_total.get(currency), result.debit_total.get(currency))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -60,6 +62,7 @@ class ParsedStatement:
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
     lines: list[ParsedLine] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # balances that do not add up, when not refused
 
 
 @dataclass
@@ -118,6 +121,18 @@ def shown_amount(amount: Decimal, *, signed: bool = False) -> str:
     if amount < 0:
         return "\u2212" + text
     return "+" + text if signed else text
+
+
+@contextmanager
+def balances_verified(statement: ParsedStatement, *, strict: bool) -> Iterator[None]:
+    """Around a statement's sum checks: strict, a statement that does not add up is refused; otherwise it is
+    kept with the reason among its warnings, for a person to look at (banks' files do not always add up)."""
+    try:
+        yield
+    except StatementFormatError as error:
+        if strict:
+            raise
+        statement.warnings.append(str(error))
 
 
 def balances_check(statement: ParsedStatement, *, where: str) -> None:

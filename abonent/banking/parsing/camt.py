@@ -24,6 +24,7 @@ from abonent.banking.parsing.base import (
     ParsedStatement,
     StatementFormatError,
     balances_check,
+    balances_verified,
     compact,
     czech_symbols,
     decimal_from,
@@ -58,8 +59,8 @@ def _tree(data: bytes) -> Element:
     return parser.close()
 
 
-def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
-    """Read the document's statements; unless `check_balances` is off, a statement with both its opening
+def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
+    """Read the document's statements; unless `strict_balances` is off, a statement with both its opening
     (OPBD, or PRCD) and closing (CLBD) booked balance must have the entries that take the one to the other."""
     try:
         root = _tree(data)
@@ -88,7 +89,7 @@ def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
         )
     fmt, statement_tag = ROOTS[message.tag]
     statements = [
-        _statement(element, where=f"{statement_tag} {index}", check_balances=check_balances)
+        _statement(element, where=f"{statement_tag} {index}", strict_balances=strict_balances)
         for index, element in enumerate(message.findall(statement_tag), start=1)
     ]
     return ParsedFile(format=fmt, statements=statements)
@@ -140,7 +141,7 @@ def _account(element: Element | None) -> tuple[str, str]:
     return compact(_text(element, "Id/IBAN")), "".join(_text(element, "Id/Othr/Id").split())
 
 
-def _statement(element: Element, *, where: str, check_balances: bool) -> ParsedStatement:
+def _statement(element: Element, *, where: str, strict_balances: bool) -> ParsedStatement:
     acct = element.find("Acct")
     iban, other = _account(acct)
     agent = acct.find("Svcr/FinInstnId") if acct is not None else None
@@ -178,8 +179,9 @@ def _statement(element: Element, *, where: str, check_balances: bool) -> ParsedS
         statement.lines.extend(_entry_lines(entry, own=own, default_currency=statement.currency,
                                             where=f"{where}, Ntry {number}"))
     # An intraday report's interim balance (ITBD) is not booked: only booked balances must add up.
-    if check_balances and opening_code in BOOKED_OPENING_CODES and closing:
-        balances_check(statement, where=where)
+    if opening_code in BOOKED_OPENING_CODES and closing:
+        with balances_verified(statement, strict=strict_balances):
+            balances_check(statement, where=where)
     return statement
 
 

@@ -36,11 +36,11 @@ def format_detect(data: bytes) -> str:
 
 
 def statement_parse(*, data: bytes, format: str = "auto", csv: CsvLayout | None = None,  # noqa: A002
-                    check_balances: bool = True) -> ParsedFile:
+                    strict_balances: bool = True) -> ParsedFile:
     """Read a statement file; `format` is one of FORMATS, or "csv" with a layout.
 
     A statement whose format carries its balances must add up: its opening balance plus its lines makes its
-    closing balance, or the file is refused as incomplete or altered. `check_balances` False skips that sum
+    closing balance, or the file is refused as incomplete or altered. `strict_balances` False skips that sum
     (for a file known to be complete whose bank's balances do not add up); a statement whose closing
     balance is missing altogether (an MT940 cut off) is refused all the same.
     """
@@ -52,7 +52,7 @@ def statement_parse(*, data: bytes, format: str = "auto", csv: CsvLayout | None 
         return csv_layout.parse(data, csv)
     chosen = format_detect(data) if format == "auto" else format
     if chosen.startswith("camt"):
-        parsed = camt.parse(data, check_balances=check_balances)
+        parsed = camt.parse(data, strict_balances=strict_balances)
         if format != "auto" and parsed.format != chosen:
             raise StatementFormatError(
                 _("The file is a %(found)s document, not %(chosen)s.") % {"found": parsed.format, "chosen": chosen}
@@ -61,4 +61,4 @@ def statement_parse(*, data: bytes, format: str = "auto", csv: CsvLayout | None 
     readers = {"mt940": mt940.parse, "gpc": gpc.parse, "fio-json": fio.parse}
     if chosen not in readers:
         raise StatementFormatError(_("Unknown statement format “%(format)s”.") % {"format": chosen})
-    return readers[chosen](data, check_balances=check_balances)
+    return readers[chosen](data, strict_balances=strict_balances)

@@ -22,6 +22,7 @@ from abonent.banking.parsing.base import (
     ParsedStatement,
     StatementFormatError,
     balances_check,
+    balances_verified,
     decimal_from,
     one_line,
     symbol,
@@ -47,8 +48,8 @@ def _text(transaction: dict, number: int) -> str:
     return "" if value is None else one_line(str(value))
 
 
-def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
-    """Read the answer; unless `check_balances` is off, its movements must take its opening balance to its
+def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
+    """Read the answer; unless `strict_balances` is off, its movements must take its opening balance to its
     closing balance (info.openingBalance, info.closingBalance)."""
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
@@ -74,7 +75,7 @@ def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
     transactions = (statement_data.get("transactionList") or {}).get("transaction") or []
     for index, transaction in enumerate(transactions):
         statement.lines.append(_line(transaction, currency=currency, where=f"transaction[{index}]"))
-    if check_balances:
+    with balances_verified(statement, strict=strict_balances):
         balances_check(statement, where="accountStatement")
     return ParsedFile(format="fio-json", statements=[statement])
 

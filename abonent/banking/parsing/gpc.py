@@ -23,6 +23,7 @@ from abonent.banking.parsing.base import (
     ParsedStatement,
     StatementFormatError,
     balances_check,
+    balances_verified,
     decimal_from,
     domestic_number,
     one_line,
@@ -65,8 +66,8 @@ def _hundredths(text: str, *, where: str) -> Decimal:
     return decimal_from(text, where=where) / 100
 
 
-def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
-    """Read the file's statements; unless `check_balances` is off, each one's header must add up (old balance,
+def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
+    """Read the file's statements; unless `strict_balances` is off, each one's header must add up (old balance,
     less the debits, plus the credits, is the new balance) and so must its items."""
     statements: list[ParsedStatement] = []
     checks: list[tuple[ParsedStatement, str, Decimal, Decimal]] = []  # statement, where, debits, credits
@@ -106,8 +107,8 @@ def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
         currencies = {line.currency for line in statement.lines}
         if len(currencies) == 1:
             statement.currency = statement.account.currency = currencies.pop()
-    if check_balances:
-        for statement, where, debits, credits in checks:
+    for statement, where, debits, credits in checks:
+        with balances_verified(statement, strict=strict_balances):
             _turnovers_check(statement, debits, credits, where=where)
             balances_check(statement, where=where)
     return ParsedFile(format="gpc", statements=statements)

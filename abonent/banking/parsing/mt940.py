@@ -25,6 +25,7 @@ from abonent.banking.parsing.base import (
     ParsedStatement,
     StatementFormatError,
     balances_check,
+    balances_verified,
     compact,
     czech_symbols,
     decimal_from,
@@ -97,9 +98,9 @@ def messages(text: str) -> list[list[Field]]:
     return statements
 
 
-def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
+def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
     """Read the file's statements; each must have its opening and closing balance, and (unless
-    `check_balances` is off) its lines must take the one to the other."""
+    `strict_balances` is off) its lines must take the one to the other."""
     statements = []
     for number, fields in enumerate(messages(decode(data)), start=1):
         statement = _statement(fields)
@@ -111,9 +112,9 @@ def parse(data: bytes, *, check_balances: bool = True) -> ParsedFile:
         if statement.closing_balance is None:
             raise StatementFormatError(
                 _("%(where)s: no closing balance (:62F: or :62M:): the file is incomplete.") % {"where": where})
-        if check_balances:
-            # Each part of a statement sent in several (:60M: ... :62M:) adds up between its own intermediate
-            # balances, so each message is checked on its own.
+        # Each part of a statement sent in several (:60M: ... :62M:) adds up between its own intermediate
+        # balances, so each message is checked on its own.
+        with balances_verified(statement, strict=strict_balances):
             balances_check(statement, where=where)
         statements.append(statement)
     return ParsedFile(format="mt940", statements=statements)

@@ -1,5 +1,5 @@
-"""`abonent bank import FILE [--account IBAN] [--format ...] [--accept-unbalanced]`: import a statement file,
-print one JSON line."""
+"""`abonent bank import FILE [--account IBAN] [--format ...] [--strict]`: import a statement file, print one
+JSON line."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ class Command(BaseCommand):
                              "by default the one the statement names, registered when new")
         command.add_argument("--format", default="auto",
                              help=f"{'|'.join(FORMATS)}|csv:PROFILE (default: told from the content)")
-        command.add_argument("--accept-unbalanced", action="store_true",
-                             help="import even if a statement's opening balance plus its lines does not make its "
-                             "closing balance (only for a file known to be complete)")
+        command.add_argument("--strict", action="store_true",
+                             help="refuse a statement whose opening balance plus its lines does not make its closing "
+                             "balance (by default it is imported with a warning)")
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         try:
             result = statement_import(data=data, filename=path.name, account_typed=options["account"], format=fmt,
                                       by=None, channel=Channel.IMPORT, now=timezone.now(),
-                                      check_balances=not options["accept_unbalanced"])
+                                      strict_balances=options["strict"])
         except AbonentError as error:
             raise CommandError(f"{path.name}: {error}") from None
         self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))

@@ -37,7 +37,7 @@ def test_an_mt940_file_cut_inside_a_statement_is_refused_for_its_missing_closing
 def test_a_missing_closing_balance_is_refused_even_with_the_balance_check_off():
     cut = b"".join(lines_of(sample(ASN))[:52])  # inside the :86: of statement 5's second line
 
-    message = refused(cut, check_balances=False)
+    message = refused(cut, strict_balances=False)
 
     assert message == "Statement 5 (line 38): no closing balance (:62F: or :62M:): the file is incomplete."
 
@@ -71,7 +71,7 @@ def test_the_parts_of_a_statement_sent_in_two_are_each_checked_between_their_int
 def test_an_unbalanced_mt940_statement_reads_when_the_check_is_turned_off():
     altered = sample(ASN).replace(b":61:2001050105D801,55", b":61:2001050105D810,55")
 
-    parsed = statement_parse(data=altered, check_balances=False)
+    parsed = statement_parse(data=altered, strict_balances=False)
 
     assert len(parsed.lines) == 8
 

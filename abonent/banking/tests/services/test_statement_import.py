@@ -82,7 +82,7 @@ def test_two_equal_payments_in_one_file_stay_two_lines():
 def test_lines_go_to_the_account_chosen_on_import():
     account = BankAccountFactory()
 
-    statement_import(data=sample("spojenet_basic_format.abo"), account=account, now=NOW, check_balances=False)
+    statement_import(data=sample("spojenet_basic_format.abo"), account=account, now=NOW, strict_balances=False)
 
     assert set(BankStatementLine.objects.values_list("account", flat=True)) == {account.pk}
     assert BankAccount.objects.count() == 1
@@ -92,15 +92,15 @@ def test_a_gpc_statement_finds_the_account_registered_by_its_iban():
     account = BankAccountFactory(iban="CZ2608000000000001234567", account_number="1234567", bank_code="0800",
                                  identifier="CZ2608000000000001234567")
 
-    statement_import(data=sample("spojenet_basic_format.abo"), now=NOW, check_balances=False)
+    statement_import(data=sample("spojenet_basic_format.abo"), now=NOW, strict_balances=False)
 
     assert BankStatement.objects.get().account == account
 
 
 def test_one_account_number_in_two_currencies_is_two_accounts():
     # Knab's statement (EUR) and PostFinance's (CHF) both name their account ":25:123456789".
-    statement_import(data=sample("wolph_jejik_knab.sta"), now=NOW, check_balances=False)
-    statement_import(data=sample("wolph_jejik_postfinance.sta"), now=NOW, check_balances=False)
+    statement_import(data=sample("wolph_jejik_knab.sta"), now=NOW, strict_balances=False)
+    statement_import(data=sample("wolph_jejik_postfinance.sta"), now=NOW, strict_balances=False)
 
     eur = BankAccount.objects.get(currency="EUR")
     chf = BankAccount.objects.get(currency="CHF")
@@ -114,8 +114,8 @@ def test_an_account_registered_without_a_currency_takes_its_first_statements():
     account = BankAccountFactory(iban="", account_number="123456789", bank_code="", identifier="123456789",
                                  currency="")
 
-    statement_import(data=sample("wolph_jejik_knab.sta"), now=NOW, check_balances=False)
-    statement_import(data=sample("wolph_jejik_postfinance.sta"), now=NOW, check_balances=False)
+    statement_import(data=sample("wolph_jejik_knab.sta"), now=NOW, strict_balances=False)
+    statement_import(data=sample("wolph_jejik_postfinance.sta"), now=NOW, strict_balances=False)
 
     account.refresh_from_db()
     assert account.currency == "EUR"

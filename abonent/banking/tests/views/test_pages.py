@@ -48,14 +48,16 @@ def test_a_broken_file_is_explained_on_the_form(client_as):
     assert not BankStatement.objects.exists()
 
 
-def test_a_statement_that_does_not_add_up_is_refused_unless_the_box_is_ticked(client_as):
+def test_a_statement_that_does_not_add_up_is_imported_with_a_warning_on_the_page_and_the_statement(client_as):
     client = client_as(Role.ADMINISTRATOR)
 
-    refused = upload(client, "wolph_jejik_triodos.sta")
-    accepted = upload(client, "wolph_jejik_triodos.sta", accept_unbalanced="on")
+    page = upload(client, "wolph_jejik_triodos.sta").content.decode()
+    statement = BankStatement.objects.get()
+    shown = client.get(reverse("banking:statement", args=[statement.pk])).content.decode()
 
-    assert "does not make the closing balance 4370.79: the file is incomplete or altered." in refused.content.decode()
-    assert "2 new lines" in accepted.content.decode()
+    assert "2 new lines" in page and "Imported, but check it with the bank:" in page
+    assert "does not make the closing balance 4370.79: the file is incomplete or altered." in page
+    assert "Its balances do not add up" in shown and "4370.79" in statement.warning
     assert BankStatementLine.objects.count() == 2
 
 
