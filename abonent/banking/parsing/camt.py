@@ -60,8 +60,9 @@ def _tree(data: bytes) -> Element:
 
 
 def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
-    """Read the document's statements; unless `strict_balances` is off, a statement with both its opening
-    (OPBD, or PRCD) and closing (CLBD) booked balance must have the entries that take the one to the other."""
+    """Read the document's statements; a statement with both its opening (OPBD, or PRCD) and closing (CLBD)
+    booked balance must have the entries that take the one to the other (else refused when
+    `strict_balances`, or warned of)."""
     try:
         root = _tree(data)
     except DefusedXmlException:

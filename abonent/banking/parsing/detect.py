@@ -40,9 +40,9 @@ def statement_parse(*, data: bytes, format: str = "auto", csv: CsvLayout | None 
     """Read a statement file; `format` is one of FORMATS, or "csv" with a layout.
 
     A statement whose format carries its balances must add up: its opening balance plus its lines makes its
-    closing balance, or the file is refused as incomplete or altered. `strict_balances` False skips that sum
-    (for a file known to be complete whose bank's balances do not add up); a statement whose closing
-    balance is missing altogether (an MT940 cut off) is refused all the same.
+    closing balance. With `strict_balances` one that does not is refused as incomplete or altered; without,
+    it is read with the reason in its `warnings`. A statement whose closing balance is missing altogether
+    (an MT940 cut off) is refused either way.
     """
     if not data.strip():
         raise StatementFormatError(_("The file is empty."))

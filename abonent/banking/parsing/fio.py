@@ -49,8 +49,8 @@ def _text(transaction: dict, number: int) -> str:
 
 
 def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
-    """Read the answer; unless `strict_balances` is off, its movements must take its opening balance to its
-    closing balance (info.openingBalance, info.closingBalance)."""
+    """Read the answer; its movements must take its opening balance to its closing balance
+    (info.openingBalance, info.closingBalance), else it is refused when `strict_balances`, or warned of."""
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

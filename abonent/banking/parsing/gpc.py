@@ -67,8 +67,8 @@ def _hundredths(text: str, *, where: str) -> Decimal:
 
 
 def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
-    """Read the file's statements; unless `strict_balances` is off, each one's header must add up (old balance,
-    less the debits, plus the credits, is the new balance) and so must its items."""
+    """Read the file's statements; each one's header must add up (old balance, less the debits, plus the
+    credits, is the new balance) and so must its items, else refused when `strict_balances`, or warned of."""
     statements: list[ParsedStatement] = []
     checks: list[tuple[ParsedStatement, str, Decimal, Decimal]] = []  # statement, where, debits, credits
     statement_date: dt.date | None = None

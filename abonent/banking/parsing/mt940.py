@@ -99,8 +99,8 @@ def messages(text: str) -> list[list[Field]]:
 
 
 def parse(data: bytes, *, strict_balances: bool = True) -> ParsedFile:
-    """Read the file's statements; each must have its opening and closing balance, and (unless
-    `strict_balances` is off) its lines must take the one to the other."""
+    """Read the file's statements; each must have its opening and closing balance, and its lines must take
+    the one to the other (else refused when `strict_balances`, or warned of)."""
     statements = []
     for number, fields in enumerate(messages(decode(data)), start=1):
         statement = _statement(fields)
