@@ -155,6 +155,8 @@ STATEMENTS = ListSpec(
         Column("closing", _("Closing balance"), field="closing_balance", display=balance_text,
                css="text-end text-nowrap"),
         Column("currency", _("Currency")),
+        Column("warning", _("Warning"), css="text-warning-emphasis",
+               display=lambda warning: str(_("does not add up")) if warning else ""),
         Column("file", _("File"), field="file_name", shown=False),
     ],
     filters=[
