@@ -146,6 +146,8 @@ STATEMENTS = ListSpec(
     columns=[
         Column("imported", _("Imported"), field="imported_at", sortable=True, link=statement_link),
         Column("number", _("Statement")),
+        Column("warning", _("Warning"), css="text-warning-emphasis",
+               display=lambda warning: str(_("does not add up")) if warning else ""),
         Column("account", _("Account"), display=lambda account: str(account),
                load=("name", "iban", "account_number", "bank_code", "identifier", "currency")),
         Column("format", _("Format")),
@@ -155,8 +157,6 @@ STATEMENTS = ListSpec(
         Column("closing", _("Closing balance"), field="closing_balance", display=balance_text,
                css="text-end text-nowrap"),
         Column("currency", _("Currency")),
-        Column("warning", _("Warning"), css="text-warning-emphasis",
-               display=lambda warning: str(_("does not add up")) if warning else ""),
         Column("file", _("File"), field="file_name", shown=False),
     ],
     filters=[

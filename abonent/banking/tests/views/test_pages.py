@@ -54,10 +54,12 @@ def test_a_statement_that_does_not_add_up_is_imported_with_a_warning_on_the_page
     page = upload(client, "wolph_jejik_triodos.sta").content.decode()
     statement = BankStatement.objects.get()
     shown = client.get(reverse("banking:statement", args=[statement.pk])).content.decode()
+    listed = client.get(reverse("banking:statements:list")).content.decode()
 
     assert "2 new lines" in page and "Imported, but check it with the bank:" in page
     assert "does not make the closing balance 4370.79: the file is incomplete or altered." in page
     assert "Its balances do not add up" in shown and "4370.79" in statement.warning
+    assert "does not add up" in listed
     assert BankStatementLine.objects.count() == 2
 
 
