@@ -16,6 +16,7 @@ from abonent.billing.downloads import pdf_response
 from abonent.billing.forms import AmountForm
 from abonent.billing.statements import party_arrears, party_currencies, party_statement
 from abonent.billing.views import COUNTRY_CURRENCY
+from abonent.core.forms import query_day
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 from abonent.customers.models import Party
@@ -36,12 +37,6 @@ def _respond(request: HttpRequest, template: str, context: dict, filename: str) 
     query["format"] = "pdf"
     return render(request, template, {**context, "pdf": False, "pdf_query": query.urlencode()})
 
-
-def _day(value: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 @module_required("billing", Access.READ)
@@ -71,8 +66,8 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     currency = request.GET.get("currency") or currencies[0]
     if currency not in settings.CURRENCIES:
         raise Http404
-    start = _day(request.GET.get("from", ""), today.replace(month=1, day=1))
-    last = _day(request.GET.get("to", ""), today)
+    start = query_day(request.GET.get("from", ""), today.replace(month=1, day=1))
+    last = query_day(request.GET.get("to", ""), today)
     if last < start:
         start, last = last, start
     document = party_statement(party=party, currency=currency, start=start, end=last + dt.timedelta(days=1))
@@ -84,7 +79,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
 @module_required("billing", Access.READ)
 def arrears_statement(request: HttpRequest, pk: int) -> HttpResponse:
     party = _party(pk)
-    on = _day(request.GET.get("on", ""), timezone.localdate())
+    on = query_day(request.GET.get("on", ""), timezone.localdate())
     lines = party_arrears(party=party, on=on)
     totals: dict[str, object] = {}
     for line in lines:

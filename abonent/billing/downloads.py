@@ -9,15 +9,13 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from abonent.billing.documents import pdf_from_html
+from abonent.core.grid.export import formula_defused
 
 TABLE_FORMATS = ("csv", "xlsx")
 
 
 def _defused(value):
-    # A name starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return formula_defused(value) if isinstance(value, str) else value
 
 
 def table_response(table: list[list], *, fmt: str, filename: str, sheet: str) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from abonent.billing.downloads import TABLE_FORMATS, pdf_response, table_response
 from abonent.billing.models import PaymentSource
 from abonent.billing.payment_summary import PaymentSummary, payment_summary
+from abonent.core.forms import query_day
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 
@@ -46,18 +47,12 @@ def presets(today: dt.date) -> list[Preset]:
     ]
 
 
-def _day(value: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
 
 def _summary(request: HttpRequest) -> PaymentSummary:
     """The report the query asks for: this month's payments in every currency and from every source by default."""
     today = timezone.localdate()
-    start = _day(request.GET.get("from", ""), today.replace(day=1))
-    end = _day(request.GET.get("to", ""), _month_end(today))
+    start = query_day(request.GET.get("from", ""), today.replace(day=1))
+    end = query_day(request.GET.get("to", ""), _month_end(today))
     if end < start:
         start, end = end, start
     currency = request.GET.get("currency", "")

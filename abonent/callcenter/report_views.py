@@ -1,4 +1,4 @@
-"""The call center's reports as HTML pages and PDF files (WeasyPrint, through billing's pdf_from_html)."""
+"""The call center's reports as HTML pages and PDF files (WeasyPrint, through billing's pdf_response)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from abonent.billing.documents import pdf_from_html
+from abonent.billing.downloads import pdf_response
 from abonent.callcenter.reports import (
     ROWS_MAX,
     objects_detailed,
@@ -20,6 +20,7 @@ from abonent.callcenter.reports import (
 )
 from abonent.callcenter.request_views import _request
 from abonent.callcenter.selectors import request_timeline
+from abonent.core.forms import query_day
 from abonent.core.permissions import module_required
 from abonent.core.roles import Access
 
@@ -30,27 +31,18 @@ def _respond(request: HttpRequest, template: str, context: dict, filename: str) 
     """The report as a page, or as a PDF with ?format=pdf."""
     context = {**context, "printed": timezone.now(), "user_name": str(request.user)}
     if request.GET.get("format") == "pdf":
-        html = render_to_string(template, {**context, "pdf": True}, request=request)
-        response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-        return response
+        return pdf_response(render_to_string(template, {**context, "pdf": True}, request=request), filename=filename)
     query = request.GET.copy()
     query["format"] = "pdf"
     return render(request, template, {**context, "pdf": False, "pdf_query": query.urlencode()})
 
 
-def _day(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
 
 def period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     """The period asked for (?from=&to=), by default this month so far; at most a year, never reversed."""
     today = timezone.localdate()
-    date_to = _day(request.GET.get("to"), today)
-    date_from = _day(request.GET.get("from"), date_to.replace(day=1))
+    date_to = query_day(request.GET.get("to"), today)
+    date_from = query_day(request.GET.get("from"), date_to.replace(day=1))
     if date_from > date_to:
         date_from, date_to = date_to, date_from
     date_from = max(date_from, date_to - dt.timedelta(days=PERIOD_DAYS_MAX))

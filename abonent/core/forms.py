@@ -1,8 +1,18 @@
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from abonent.core.models import Channel, DocumentSeries
+
+
+def query_day(value: str | None, default: dt.date) -> dt.date:
+    """A day given in an address (?from=2026-03-01), or `default` when it is missing or no day."""
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
 
 
 class AuditFilterForm(forms.Form):

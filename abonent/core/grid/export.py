@@ -33,7 +33,8 @@ def export_values(state: ListState, queryset: QuerySet) -> Iterator[list[Any]]:
         yield [value(row) for value in values]
 
 
-def _defused(text: str) -> str:
+def formula_defused(text: str) -> str:
+    """The text as a spreadsheet shows it, never run as a formula."""
     # A cell starting with = + - @ is run as a formula by spreadsheet programs ("CSV injection"). A phone
     # number such as +420 601 123 456 or a negative number stays as it is; anything else gets a quote.
     if text[:1] in ("=", "@", "\t", "\r") or (
@@ -52,7 +53,7 @@ def _csv_cell(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date | Decimal | int | float):
         return str(value) if not isinstance(value, dt.date) else value.isoformat()
-    return _defused(str(value))
+    return formula_defused(str(value))
 
 
 class _Echo:
@@ -78,7 +79,7 @@ def csv_chunks(state: ListState, queryset: QuerySet) -> Iterator[bytes]:
 
 def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, str):
-        return _defused(value)
+        return formula_defused(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
     return value
